@@ -1,0 +1,44 @@
+/**
+ * Completion features as one flat row-major matrix: row `c` holds the features of the `c`-th
+ * completion of the pool, prompts in pool order and completions in prompt order.
+ */
+export interface FeatureMatrix {
+  /** Number of rows (completions). */
+  rows: number;
+  /** Number of columns (feature dimension). */
+  cols: number;
+  /** rows x cols, row-major. */
+  data: Float64Array;
+}
+
+export type FeaturizerName = 'auto' | 'embedding' | 'ngram';
+
+export interface FeatureOptions {
+  /** `auto`: the file's embeddings when every completion has one, else hashed n-grams. */
+  featurizer?: FeaturizerName;
+  /** Target dimension `r` of the PCA projection (default 128; fewer when the data has fewer). */
+  dim?: number;
+  /** Width of the hashed n-gram space before projection (default 4096). */
+  hashDim?: number;
+  /** Seed for any random choice in featurizing (the randomized PCA sketch). */
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+/** What the featurizer did, for the report. */
+export interface FeatureInfo {
+  featurizer: 'embedding' | 'ngram';
+  /** Dimension before projection. */
+  inputDim: number;
+  /** Dimension after projection (`r`). */
+  dim: number;
+  /** Share of the standardised variance the projection keeps, in [0, 1]. */
+  explainedVariance: number;
+}
+
+export interface Features {
+  matrix: FeatureMatrix;
+  /** `offsets[i]` is the first row of prompt `i`; `offsets[N]` equals the number of rows. */
+  offsets: Int32Array;
+  info: FeatureInfo;
+}

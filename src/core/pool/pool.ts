@@ -1,0 +1,134 @@
+/**
+ * The in-memory preference pool: prompts, their completions, and prior labels, as read from a
+ * pool file by one of the readers. Readers never throw on a bad record: they record a
+ * `PoolProblem` and go on, so that a curator sees every problem of a file in one pass.
+ */
+
+/** The record layout of a pool file (DESIGN.md section 2). */
+export type PoolShape = 'long' | 'wide' | 'pairs';
+
+/** The text encoding of a pool file. */
+export type PoolFormat = 'jsonl' | 'json' | 'csv' | 'tsv';
+
+/** One completion of a prompt. */
+export interface Completion {
+  /** `completion_id`, else the `model` field, else the completion's position in its prompt. */
+  id: string;
+  /** The completion as text (chat messages are rendered as `role: content` lines). */
+  text: string;
+  /** 1-based line (JSONL, JSON) or row (CSV, TSV; the header is row 1) it was read from. */
+  line: number;
+  /** A quality score from the file (a reward-model score or a judge grade); higher is better. */
+  score?: number;
+  /** The reference policy's log-probability of the completion. */
+  logpRef?: number;
+  /** The cost of labelling a pair that involves this completion. */
+  cost?: number;
+  /** The curator's own embedding of the completion. */
+  embedding?: Float64Array;
+}
+
+/** A prompt with the completions generated for it. */
+export interface PromptGroup {
+  /** `prompt_id`, else a stable hash of the prompt text. */
+  id: string;
+  /** The prompt rendered as text. */
+  text: string;
+  /** Line or row of the first record of this prompt. */
+  line: number;
+  completions: Completion[];
+}
+
+/** A pair the file already labels (pairs shape): counted as prior information. */
+export interface PriorLabel {
+  /** Index into `Pool.prompts`. */
+  prompt: number;
+  /** Indices into that prompt's `completions`. */
+  chosen: number;
+  rejected: number;
+  line: number;
+}
+
+/** What went wrong with a record. Stable codes: tests, the CLI report and the server use them. */
+export type ProblemCode =
+  | 'malformed-record'
+  | 'missing-text'
+  | 'missing-prompt'
+  | 'embedding-dimension'
+  | 'non-finite-number'
+  | 'single-completion'
+  | 'duplicate-completion'
+  | 'unknown-shape'
+  | 'parallel-lists'
+  | 'empty-file';
+
+export interface PoolProblem {
+  code: ProblemCode;
+  severity: 'error' | 'warning';
+  file: string;
+  /** 1-based line (or CSV row). */
+  line: number;
+  /** The field at fault, as a path (`completions.3`, `embedding`), when one is. */
+  field?: string;
+  /** One sentence a curator can act on. */
+  message: string;
+}
+
+/** Which fields of the records were read as what, as detected or given with `--map`. */
+export type FieldMapping = Partial<Record<MappedField, string>>;
+
+export type MappedField =
+  | 'prompt_id'
+  | 'prompt'
+  | 'completion'
+  | 'completion_id'
+  | 'score'
+  | 'logp_ref'
+  | 'embedding'
+  | 'cost'
+  | 'chosen'
+  | 'rejected';
+
+export interface Pool {
+  file: string;
+  format: PoolFormat;
+  shape: PoolShape;
+  mapping: FieldMapping;
+  /** Prompts that have at least two usable, distinct completions. */
+  prompts: PromptGroup[];
+  labels: PriorLabel[];
+  problems: PoolProblem[];
+  /** Number of records (lines or rows) read, including bad ones. */
+  records: number;
+}
+
+/** Options every reader takes. */
+export interface ReadOptions {
+  /** Field mapping given by the curator; overrides detection field by field. */
+  map?: FieldMapping;
+  /** Force a shape instead of detecting it. */
+  shape?: PoolShape;
+  /** Force an encoding instead of inferring it from the file name. */
+  format?: PoolFormat;
+  signal?: AbortSignal;
+}
+
+/** Number of candidate pairs of a prompt with `k` completions. */
+export function pairCount(k: number): number {
+  return (k * (k - 1)) / 2;
+}
+
+/** A pool file that cannot be used at all (nothing usable, or unreadable). */
+export class PoolError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line?: number,
+    readonly field?: string,
+    /** The problem that made the file unusable, when one did. */
+    readonly code?: ProblemCode,
+  ) {
+    super(message);
+    this.name = 'PoolError';
+  }
+}
