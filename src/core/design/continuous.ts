@@ -1,3 +1,4 @@
+import { checkpointFor } from './cooperative';
 import { certify, type CertificateValues } from './certificate';
 import { dot, multiplyVector } from './dense';
 import { InformationState } from './information-state';
@@ -34,11 +35,11 @@ export interface ContinuousDesign extends CertificateValues {
  * O(n r + P) and the iteration count, not the pool size, sets the run time. The start is a
  * sequential design: mass added in equal portions to the pair of largest gain.
  */
-export function solveContinuous(
+export async function solveContinuous(
   problem: DesignProblem,
   options: ContinuousOptions,
   base: Float64Array = problem.base,
-): ContinuousDesign {
+): Promise<ContinuousDesign> {
   const total = pairTotal(problem);
   const { mass, cap } = options;
   if (Number.isFinite(cap) && mass > cap * total + 1e-9) {
@@ -46,13 +47,14 @@ export function solveContinuous(
   }
   const state = new InformationState(problem, base);
   const weights = new Float64Array(total);
-  seedSequentially(state, weights, options);
+  const checkpoint = checkpointFor(options.signal);
+  await seedSequentially(state, weights, options, checkpoint);
 
   const checkEvery = options.checkEvery ?? 25;
   let certificate = certify(state, weights, mass, cap);
   let iterations = 0;
   while (certificate.efficiency < options.targetEfficiency && iterations < options.maxIterations) {
-    throwIfAborted(options.signal);
+    await checkpoint();
     const moved = exchangeStep(state, weights, cap);
     iterations++;
     if (!moved || iterations % checkEvery === 0) {
@@ -73,17 +75,18 @@ export function solveContinuous(
   };
 }
 
-function seedSequentially(
+async function seedSequentially(
   state: InformationState,
   weights: Float64Array,
   options: ContinuousOptions,
-): void {
+  checkpoint: () => Promise<void>,
+): Promise<void> {
   const { mass, cap } = options;
   const r = state.problem.r;
   const steps = Number.isFinite(cap) ? Math.ceil(mass / cap - 1e-9) : Math.max(1, 2 * r);
   const portion = mass / steps;
   for (let step = 0; step < steps; step++) {
-    throwIfAborted(options.signal);
+    await checkpoint();
     let best = -1;
     let bestGain = -Infinity;
     for (let e = 0; e < weights.length; e++) {
@@ -204,10 +207,4 @@ function lineSearch(state: InformationState, v: number, u: number, limit: number
   const atLimit = drop(limit);
   const best = atLimit >= drop(inside) ? limit : inside;
   return drop(best) > 0 ? best : 0;
-}
-
-export function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) {
-    throw signal.reason instanceof Error ? signal.reason : new Error('The design was cancelled');
-  }
 }

@@ -3,15 +3,17 @@ import { pairCurvature, pairTotal, pairVector, type DesignProblem } from './prob
 
 /**
  * Information of an explicit design: Sigma = base + sum_e count_e s_e g_e g_e' (r x r).
- * `pairs` may repeat a pair; `counts` (same length) scales each entry, default 1.
+ * `pairs` may repeat a pair; `counts` (same length) scales each entry, default 1; `base`
+ * defaults to the problem's ridge.
  */
 export function designInformation(
   problem: DesignProblem,
   pairs: ArrayLike<number>,
   counts?: ArrayLike<number>,
+  base: Float64Array = problem.base,
 ): Float64Array {
   const { r } = problem;
-  const sigma = problem.base.slice();
+  const sigma = base.slice();
   const g = new Float64Array(r);
   for (let i = 0; i < pairs.length; i++) {
     const e = pairs[i];

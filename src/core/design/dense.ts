@@ -45,7 +45,9 @@ export function symmetrize(a: Float64Array, r: number): void {
 
 /** Inverse and log-determinant of a symmetric positive definite r x r matrix, by Cholesky. */
 export function spdInverse(a: Float64Array, r: number): { inverse: Float64Array; logDet: number } {
-  const chol = new CholeskyDecomposition(toMatrix(a, r));
+  const symmetric = a.slice();
+  symmetrize(symmetric, r);
+  const chol = new CholeskyDecomposition(toMatrix(symmetric, r));
   if (!chol.isPositiveDefinite()) {
     throw new Error('Information matrix is not positive definite');
   }

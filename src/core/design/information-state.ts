@@ -29,7 +29,7 @@ import { pairCurvature, pairTotal, pairVector, type DesignProblem } from './prob
  */
 export class InformationState {
   readonly sigma: Float64Array;
-  sigmaInverse = new Float64Array(0);
+  sigmaInverse: Float64Array = new Float64Array(0);
   /** tr(T Sigma^-1) for trace criteria. */
   trace = 0;
   logDet = 0;

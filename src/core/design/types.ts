@@ -10,11 +10,7 @@ export type CriterionName = 'dpo' | 'a' | 'd';
 export type ExactMethod = 'auto' | 'greedy' | 'sample' | 'round';
 
 export type BaselineName =
-  | 'uniform'
-  | 'pi0-weighted'
-  | 'first-two'
-  | 'best-vs-worst'
-  | 'best-vs-random';
+  'uniform' | 'pi0-weighted' | 'first-two' | 'best-vs-worst' | 'best-vs-random';
 
 export interface DesignSettings {
   criterion: CriterionName;
@@ -111,7 +107,17 @@ export interface DesignResult {
   baselines: BaselineResult[];
   /** Criterion of the continuous design with weights summing to the budget. */
   continuousValue: number;
+  /** Criterion after the first `budgets[k]` labels of the design and each baseline, in order. */
+  curve: BudgetCurve;
+  /** Where pi_0 came from: uniform over each prompt, or a fit to the file's `logp_ref`. */
+  referencePolicy: 'uniform' | 'logp_ref';
   timingsMs: Record<string, number>;
+}
+
+export interface BudgetCurve {
+  budgets: number[];
+  /** By series name (`design`, then baseline names); NaN where a baseline ran out of pairs. */
+  series: Record<string, number[]>;
 }
 
 /** Progress reports of long computations: a stage name and a fraction in [0, 1]. */

@@ -13,7 +13,10 @@ export interface TinyFixture {
   pairs: [string, number, number][];
   uniform_design: { criterion: number; score: number[]; directional_derivative_d: number[] };
   continuous_optimum: { criterion: number; weights: number[]; c: number };
-  exact_best_subsets_unit_weights: Record<string, { criterion: number; pairs: [string, number, number][] }>;
+  exact_best_subsets_unit_weights: Record<
+    string,
+    { criterion: number; pairs: [string, number, number][] }
+  >;
 }
 
 export function loadTinyFixture(): TinyFixture {
