@@ -1,6 +1,7 @@
 import { checkpointFor } from './cooperative';
 import { certify, type CertificateValues } from './certificate';
 import { dot, multiplyVector } from './dense';
+import { designInformation } from './criterion';
 import { InformationState } from './information-state';
 import { pairTotal, pairVector, type DesignProblem } from './problem';
 
@@ -16,6 +17,11 @@ export interface ContinuousOptions {
   checkEvery?: number;
   signal?: AbortSignal;
   progress?: (fraction: number) => void;
+  /**
+   * Start from these masses (length P, summing to `mass`, within the caps), for example an
+   * exact design, instead of building a sequential start.
+   */
+  start?: Float64Array;
 }
 
 export interface ContinuousDesign extends CertificateValues {
@@ -45,10 +51,19 @@ export async function solveContinuous(
   if (Number.isFinite(cap) && mass > cap * total + 1e-9) {
     throw new Error(`Budget ${mass} exceeds the ${total} candidate pairs`);
   }
-  const state = new InformationState(problem, base);
-  const weights = new Float64Array(total);
   const checkpoint = checkpointFor(options.signal);
-  await seedSequentially(state, weights, options, checkpoint);
+  let state: InformationState;
+  let weights: Float64Array;
+  if (options.start) {
+    weights = options.start.slice();
+    const support = Array.from(weights.keys()).filter((e) => weights[e] > 0);
+    const masses = support.map((e) => weights[e]);
+    state = new InformationState(problem, designInformation(problem, support, masses, base));
+  } else {
+    state = new InformationState(problem, base);
+    weights = new Float64Array(total);
+    await seedSequentially(state, weights, options, checkpoint);
+  }
 
   const checkEvery = options.checkEvery ?? 25;
   let certificate = certify(state, weights, mass, cap);

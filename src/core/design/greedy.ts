@@ -15,9 +15,9 @@ export interface GreedyResult {
 /**
  * Greedy design with exchange passes. Prompts that must be covered get their best pair first;
  * then each step adds the allowed pair of largest exact gain (rank-one updates of the
- * information state). Exchange passes then take each chosen pair out in turn and put back the
- * allowed pair of largest gain, keeping the swap only when the criterion drops, until a pass
- * makes no swap (Fedorov-style exchange on the exact criterion).
+ * information state). Exchange passes then consider, for each chosen pair in turn, swapping
+ * it for every allowed pair, each swap priced exactly in O(1) from one projection, and make the
+ * best swap that lowers the criterion, until a pass makes none (Fedorov-style exchange).
  */
 export async function greedyDesign(
   problem: DesignProblem,
@@ -57,35 +57,38 @@ export async function greedyDesign(
 
   const covered = new Set(constraints.cover);
   const maxPasses = options.maxPasses ?? 5;
+  const swapped = new Float64Array(counts.pair.length);
   let passes = 0;
   let swaps = 0;
   for (; passes < maxPasses; passes++) {
-    let swapped = 0;
+    let made = 0;
     for (let position = 0; position < order.length; position++) {
       await checkpoint();
       const out = order[position];
-      const before = state.value;
-      state.update(out, -1);
       counts.add(out, -1);
       const prompt = problem.pairPrompt[out];
       const mustStay = covered.has(prompt) && counts.prompt[prompt] === 0;
-      const into = bestPair(
-        state,
-        counts,
-        mustStay ? (e) => problem.pairPrompt[e] === prompt : undefined,
-      );
-      const improves =
-        into >= 0 &&
-        into !== out &&
-        state.value - state.gain(into) < before - 1e-12 * Math.abs(before);
-      const chosen = improves ? into : out;
-      state.update(chosen, 1);
-      counts.add(chosen);
-      order[position] = chosen;
-      if (improves) swapped++;
+      state.swapValues(out, swapped);
+      let into = -1;
+      let best = state.value - 1e-12 * Math.abs(state.value);
+      for (let e = 0; e < swapped.length; e++) {
+        if (e === out || swapped[e] >= best || !counts.allows(e)) continue;
+        if (mustStay && problem.pairPrompt[e] !== prompt) continue;
+        best = swapped[e];
+        into = e;
+      }
+      if (into < 0) {
+        counts.add(out);
+        continue;
+      }
+      state.update(out, -1);
+      state.update(into, 1);
+      counts.add(into);
+      order[position] = into;
+      made++;
     }
-    swaps += swapped;
-    if (swapped === 0) break;
+    swaps += made;
+    if (made === 0) break;
   }
   state.recompute();
   return { order, value: state.value, passes, swaps };

@@ -39,6 +39,7 @@ export class InformationState {
   readonly s: Float64Array;
   updatesSinceRecompute = 0;
 
+  private projection: Projection | undefined;
   private readonly rowsV: Float64Array;
   private readonly rowsU: Float64Array;
   private readonly g: Float64Array;
@@ -117,46 +118,105 @@ export class InformationState {
       this.trace = trace;
     }
     this.updatesSinceRecompute = 0;
+    this.projection = undefined;
+  }
+
+  /**
+   * Projections of pair h against the current Sigma^-1: v = Sigma^-1 g_h, u = Sigma^-1 T v,
+   * and for every completion row x_c . v and x_c . u, so that b_e = v'g_e and c_e = u'g_e cost
+   * O(1) a pair. Kept until the next change of Sigma.
+   */
+  private project(h: number): Projection {
+    if (this.projection?.pair === h) return this.projection;
+    const { r, kind, target, x } = this.problem;
+    const g = pairVector(this.problem, h, this.g);
+    const v = multiplyVector(this.sigmaInverse, g, r);
+    projectRows(x, r, v, this.rowsV);
+    let vtv = 0;
+    let u: Float64Array | undefined;
+    if (kind === 'trace') {
+      const tv = multiplyVector(target, v, r);
+      vtv = dot(v, tv, r);
+      u = multiplyVector(this.sigmaInverse, tv, r);
+      projectRows(x, r, u, this.rowsU);
+    }
+    this.projection = { pair: h, g, v, q: dot(g, v, r), vtv };
+    return this.projection;
   }
 
   /** Adds `mass` labels of pair h (negative `mass` removes them). */
   update(h: number, mass: number): void {
-    const { r, kind, target } = this.problem;
-    const g = pairVector(this.problem, h, this.g);
+    const { r, kind } = this.problem;
+    const { g, v, q: qh, vtv } = this.project(h);
     const rho = mass * this.s[h];
-    const v = multiplyVector(this.sigmaInverse, g, r);
-    const qh = dot(g, v, r);
     const denominator = 1 + rho * qh;
     if (!(denominator > 0)) throw new Error('Update would make the information matrix singular');
     const alpha = rho / denominator;
 
-    projectRows(this.problem.x, r, v, this.rowsV);
     const total = pairTotal(this.problem);
     const { pairA, pairB } = this.problem;
+    const rowsV = this.rowsV;
+    const rowsU = this.rowsU;
     if (kind === 'trace') {
-      const tv = multiplyVector(target, v, r);
-      const vtv = dot(v, tv, r);
-      const u = multiplyVector(this.sigmaInverse, tv, r);
-      projectRows(this.problem.x, r, u, this.rowsU);
       const alpha2vtv = alpha * alpha * vtv;
       for (let e = 0; e < total; e++) {
-        const b = this.rowsV[pairA[e]] - this.rowsV[pairB[e]];
-        const c = this.rowsU[pairA[e]] - this.rowsU[pairB[e]];
+        const b = rowsV[pairA[e]] - rowsV[pairB[e]];
+        const c = rowsU[pairA[e]] - rowsU[pairB[e]];
         this.q[e] -= alpha * b * b;
         this.t[e] += alpha2vtv * b * b - 2 * alpha * b * c;
       }
       this.trace -= alpha * vtv;
     } else {
       for (let e = 0; e < total; e++) {
-        const b = this.rowsV[pairA[e]] - this.rowsV[pairB[e]];
+        const b = rowsV[pairA[e]] - rowsV[pairB[e]];
         this.q[e] -= alpha * b * b;
       }
     }
     this.logDet += Math.log1p(rho * qh);
     addOuter(this.sigmaInverse, v, -alpha, r);
     addOuter(this.sigma, g, rho, r);
+    this.projection = undefined;
 
     this.updatesSinceRecompute++;
     if (this.updatesSinceRecompute >= this.recomputeEvery) this.recompute();
   }
+
+  /**
+   * The criterion after swapping one label of pair h for one of pair e, for every pair e, into
+   * `out` (length P), without changing the state. With U = [g_e, g_h] and D = diag(s_e, -s_h),
+   * Woodbury gives f - tr((I + D G)^-1 D H) (or f - log det(I + D G)), where G and H hold
+   * q_e, q_h, t_e, t_h and the cross terms b_e = g_e' Sigma^-1 g_h, c_e = g_e' M g_h.
+   */
+  swapValues(h: number, out: Float64Array): void {
+    const { kind, pairA, pairB } = this.problem;
+    const { q: qh } = this.project(h);
+    const sh = this.s[h];
+    const th = kind === 'trace' ? this.t[h] : 0;
+    const value = this.value;
+    const total = pairTotal(this.problem);
+    for (let e = 0; e < total; e++) {
+      const se = this.s[e];
+      const b = this.rowsV[pairA[e]] - this.rowsV[pairB[e]];
+      const n11 = 1 + se * this.q[e];
+      const n12 = se * b;
+      const n21 = -sh * b;
+      const n22 = 1 - sh * qh;
+      const det = n11 * n22 - n12 * n21;
+      if (kind === 'logdet') {
+        out[e] = value - Math.log(det);
+        continue;
+      }
+      const c = this.rowsU[pairA[e]] - this.rowsU[pairB[e]];
+      const drop = (n22 * se * this.t[e] + (n12 * sh - n21 * se) * c - n11 * sh * th) / det;
+      out[e] = value - drop;
+    }
+  }
+}
+
+interface Projection {
+  pair: number;
+  g: Float64Array;
+  v: Float64Array;
+  q: number;
+  vtv: number;
 }

@@ -5,7 +5,7 @@ import { solveContinuous } from './continuous';
 import { throwIfAborted } from './cooperative';
 import { criterionValue, designInformation } from './criterion';
 import { greedyDesign } from './greedy';
-import type { DesignProblem } from './problem';
+import { pairTotal, type DesignProblem } from './problem';
 import { roundDesign, sampleDesign } from './rounding';
 import { seededRandom } from './seeded-random';
 import { curveBudgets, evaluateSequence } from './sequence';
@@ -92,52 +92,62 @@ export async function runDesign(input: DesignInput): Promise<DesignOutcome> {
   };
   const report = (stage: string, fraction: number) => input.progress?.(stage, fraction);
 
+  const evaluate = (order: number[]) =>
+    criterionValue(problem, designInformation(problem, order, undefined, base));
+  const methods: SeriesOutcome[] = [];
+  const wanted: Method[] =
+    settings.method === 'auto' ? ['greedy', 'round', 'sample'] : [settings.method];
+  const greedy = async (start?: number[]) =>
+    greedyDesign(problem, base, constraints, {
+      start,
+      signal: input.signal,
+      progress: (f) => report('greedy design', f),
+    });
+
+  // The greedy design comes first: it is a good warm start for the continuous solver.
+  let greedyRun: { order: number[]; value: number } | undefined;
+  if (wanted.includes('greedy')) {
+    report('greedy design', 0);
+    greedyRun = await timed('greedy', () => greedy());
+  }
+
   report('continuous design', 0);
+  const cap = settings.allowRepeats ? Infinity : 1;
   const continuous = await timed('continuous', () =>
     solveContinuous(
       problem,
       {
         mass: settings.budget,
-        cap: settings.allowRepeats ? Infinity : 1,
+        cap,
         targetEfficiency: settings.targetEfficiency,
         maxIterations: settings.maxIterations,
         signal: input.signal,
         progress: (f) => report('continuous design', f),
+        start: greedyRun ? massesOf(greedyRun.order, pairTotal(problem)) : undefined,
       },
       base,
     ),
   );
+  const efficiency = (value: number) =>
+    efficiencyOf(problem.kind, value, continuous.lowerBound, problem.r);
 
-  const r = problem.r;
-  const evaluate = (order: number[]) =>
-    criterionValue(problem, designInformation(problem, order, undefined, base));
-  const efficiency = (value: number) => efficiencyOf(problem.kind, value, continuous.lowerBound, r);
-
-  const wanted: Method[] =
-    settings.method === 'auto' ? ['greedy', 'round', 'sample'] : [settings.method];
-  const methods: SeriesOutcome[] = [];
   for (const method of wanted) {
     throwIfAborted(input.signal);
-    report(`${method} design`, 0);
-    const order = await timed(method, async () => {
-      if (method === 'greedy') {
-        // Exchange passes stop at a local optimum: start them from the greedy build and from
-        // the rounded continuous design, and keep the better.
-        const startFrom = [undefined, roundDesign(problem, continuous.weights, constraints)];
-        let best: { order: number[]; value: number } | undefined;
-        for (const start of startFrom) {
-          const run = await greedyDesign(problem, base, constraints, {
-            start,
-            signal: input.signal,
-            progress: (f) => report('greedy design', f),
-          });
-          if (!best || run.value < best.value) best = run;
-        }
-        return best!.order;
-      }
-      if (method === 'round') return roundDesign(problem, continuous.weights, constraints);
-      return sampleDesign(problem, continuous.weights, constraints, seededRandom(settings.seed));
-    });
+    let order: number[];
+    if (method === 'greedy') {
+      // Exchange passes stop at a local optimum: run them again from the rounded continuous
+      // design and keep the better of the two.
+      const rounded = roundDesign(problem, continuous.weights, constraints);
+      const second = await timed('greedy-from-rounding', () => greedy(rounded));
+      order = second.value < greedyRun!.value ? second.order : greedyRun!.order;
+    } else if (method === 'round') {
+      order = await timed('round', () => roundDesign(problem, continuous.weights, constraints));
+    } else {
+      const random = seededRandom(settings.seed);
+      order = await timed('sample', () =>
+        sampleDesign(problem, continuous.weights, constraints, random),
+      );
+    }
     const value = evaluate(order);
     methods.push({ name: method, order, value, efficiency: efficiency(value) });
   }
@@ -191,4 +201,10 @@ export async function runDesign(input: DesignInput): Promise<DesignOutcome> {
     curve: { budgets, series },
     timingsMs: timings,
   };
+}
+
+function massesOf(order: number[], total: number): Float64Array {
+  const masses = new Float64Array(total);
+  for (const e of order) masses[e] += 1;
+  return masses;
 }

@@ -46,7 +46,7 @@ export const DEFAULT_DESIGN_SETTINGS: DesignSettings = {
   allowRepeats: false,
   seed: 0,
   targetEfficiency: 0.99,
-  maxIterations: 20000,
+  maxIterations: 2000,
 };
 
 /** A candidate pair, by position in the pool. */

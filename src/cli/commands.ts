@@ -1,0 +1,183 @@
+import Papa from 'papaparse';
+import { DEFAULT_DESIGN_SETTINGS, type DesignSettings } from '../core/design/types';
+import { buildReport, designPool, preparePool, renderPairs, scorePool } from '../core/engine';
+import type { FeatureOptions } from '../core/features/feature-matrix';
+import { readPoolFile, summarisePool, type Pool } from '../core/pool';
+import type { ReadOptions } from '../core/pool/pool';
+import { writeFileAtomic } from '../core/report/atomic-write';
+import { exportTrl } from '../core/report/trl-export';
+import { promises as fs } from 'node:fs';
+import {
+  CRITERIA,
+  FEATURIZERS,
+  FORMATS,
+  METHODS,
+  SHAPES,
+  UsageError,
+  choiceOption,
+  integerOption,
+  mappingOption,
+  numberOption,
+} from './arguments';
+import { formatDesignSummary, formatPoolSummary } from './summary';
+import { terminalProgress } from './progress';
+import { outputPath } from './paths';
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+export interface Console {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+function readOptions(values: Values): ReadOptions {
+  return {
+    map: mappingOption(values),
+    shape: values.shape === undefined ? undefined : choiceOption(values, 'shape', SHAPES, 'long'),
+    format:
+      values['input-format'] === undefined
+        ? undefined
+        : choiceOption(values, 'input-format', FORMATS, 'jsonl'),
+  };
+}
+
+function featureOptions(values: Values, seed: number): FeatureOptions {
+  return {
+    featurizer: choiceOption(values, 'featurizer', FEATURIZERS, 'auto'),
+    dim: integerOption(values, 'dim', 128, 1, 4096),
+    seed,
+  };
+}
+
+function designSettings(values: Values, requireBudget: boolean): DesignSettings {
+  if (requireBudget && values.budget === undefined) {
+    throw new UsageError('design needs --budget N, the number of labels to buy', 'design');
+  }
+  return {
+    ...DEFAULT_DESIGN_SETTINGS,
+    criterion: choiceOption(values, 'criterion', CRITERIA, 'dpo'),
+    budget: integerOption(values, 'budget', DEFAULT_DESIGN_SETTINGS.budget, 1),
+    method: choiceOption(values, 'method', METHODS, 'auto'),
+    beta: numberOption(values, 'beta', DEFAULT_DESIGN_SETTINGS.beta),
+    ridge: numberOption(values, 'ridge', DEFAULT_DESIGN_SETTINGS.ridge),
+    maxPerPrompt: integerOption(values, 'max-per-prompt', 0, 0),
+    coverPrompts: ((values.cover as string[] | undefined) ?? []).flatMap((c) => c.split(',')),
+    allowRepeats: values.repeats === true,
+    seed: integerOption(values, 'seed', 0, 0, 2 ** 31 - 1),
+    targetEfficiency: numberOption(values, 'target-efficiency', 0.99),
+    maxIterations: integerOption(values, 'max-iterations', DEFAULT_DESIGN_SETTINGS.maxIterations, 0),
+  };
+}
+
+async function loadPool(path: string, values: Values, io: Console): Promise<Pool> {
+  const started = Date.now();
+  const pool = await readPoolFile(path, readOptions(values));
+  if (!values.quiet) io.out(formatPoolSummary(pool, Date.now() - started));
+  return pool;
+}
+
+/** `design`: a budgeted design, its pairs file and its report. */
+export async function designCommand(path: string, values: Values, io: Console): Promise<void> {
+  const settings = designSettings(values, true);
+  const format = choiceOption(values, 'format', ['jsonl', 'csv'] as const, 'jsonl');
+  const pairsPath = (values.out as string | undefined) ?? outputPath(path, `pairs.${format}`);
+  const reportPath = (values.report as string | undefined) ?? outputPath(path, 'design.json');
+
+  const timings: Record<string, number> = {};
+  let mark = Date.now();
+  const lap = (stage: string) => {
+    timings[stage] = Date.now() - mark;
+    mark = Date.now();
+  };
+  const pool = await loadPool(path, values, io);
+  lap('read');
+  const prepared = preparePool(pool, featureOptions(values, settings.seed));
+  lap('features');
+  const progress = terminalProgress();
+  const result = await designPool(prepared, settings, { progress: progress.report });
+  progress.done();
+  lap('design');
+
+  const report = buildReport(prepared, settings, result, {
+    outputs: { pairs: pairsPath, report: reportPath },
+  });
+  report.timingsMs = { ...timings, ...result.timingsMs };
+  await writeFileAtomic(pairsPath, renderPairs(prepared, result, format), path);
+  await writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`, path);
+  if (!values.quiet) io.out(formatDesignSummary(prepared, result, { pairsPath, reportPath }));
+}
+
+/** `score`: every candidate pair's score, best first. */
+export async function scoreCommand(path: string, values: Values, io: Console): Promise<void> {
+  const settings = designSettings(values, false);
+  const format = choiceOption(values, 'format', ['jsonl', 'csv'] as const, 'jsonl');
+  const outPath = (values.out as string | undefined) ?? outputPath(path, `scores.${format}`);
+  const reportPath =
+    (values.report as string | undefined) ?? outputPath(path, 'scores-report.json');
+
+  const pool = await loadPool(path, values, io);
+  const prepared = preparePool(pool, featureOptions(values, settings.seed));
+  const scored = scorePool(prepared, settings);
+  const order = Array.from(scored.scores.keys()).sort(
+    (x, y) => scored.scores[y] - scored.scores[x] || x - y,
+  );
+  const rows = order.map((index, rank) => {
+    const ref = scored.pairAt(index);
+    const prompt = pool.prompts[ref.prompt];
+    return {
+      rank: rank + 1,
+      prompt_id: prompt.id,
+      a_id: prompt.completions[ref.a].id,
+      b_id: prompt.completions[ref.b].id,
+      score: Number(scored.scores[index].toPrecision(9)),
+    };
+  });
+  const text =
+    format === 'csv'
+      ? `${Papa.unparse(rows, { newline: '\n' })}\n`
+      : rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+  const summary = summarisePool(pool);
+  const report = {
+    tool: 'pair-curator',
+    command: 'score',
+    input: { file: pool.file, format: pool.format, shape: pool.shape, mapping: pool.mapping },
+    counts: summary,
+    skipped: {
+      problems: pool.problems.slice(0, 100),
+      more: Math.max(0, pool.problems.length - 100),
+    },
+    features: prepared.features.info,
+    referencePolicy: prepared.referencePolicy,
+    settings: { criterion: settings.criterion, beta: settings.beta, ridge: settings.ridge },
+    seed: settings.seed,
+    uniformValue: scored.uniformValue,
+  };
+  await writeFileAtomic(outPath, text, path);
+  await writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`, path);
+  if (!values.quiet) {
+    io.out(
+      `Scored ${rows.length} pairs; best ${rows[0]?.score ?? 0} (${rows[0]?.prompt_id ?? '-'})`,
+    );
+    io.out(`Wrote ${outPath}\n      ${reportPath}`);
+  }
+}
+
+/** `export`: a labelled pairs file as a TRL prompt / chosen / rejected dataset. */
+export async function exportCommand(path: string, values: Values, io: Console): Promise<void> {
+  const outPath = (values.out as string | undefined) ?? outputPath(path, 'trl.jsonl');
+  const result = exportTrl(await fs.readFile(path, 'utf8'), path);
+  if (result.problems.length > 0) {
+    const first = result.problems[0];
+    const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more)` : '';
+    throw new Error(
+      `${first.file}:${first.line} (${first.field ?? 'line'}): ${first.message}${more}`,
+    );
+  }
+  await writeFileAtomic(outPath, result.text, path);
+  if (!values.quiet) {
+    io.out(
+      `Exported ${result.exported} labelled pairs to ${outPath}` +
+        ` (${result.unlabelled} unlabelled, ${result.ties} ties or skips left out)`,
+    );
+  }
+}

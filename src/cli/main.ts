@@ -1,0 +1,64 @@
+import { PoolError } from '../core/pool/pool';
+import { DESIGN_OPTIONS, POOL_OPTIONS, UsageError, parseCommand } from './arguments';
+import { designCommand, exportCommand, scoreCommand, type Console } from './commands';
+import { HELP } from './help';
+
+/**
+ * The command line: `pair-curator design|score|export FILE [options]`. Exit status 0 when done, 1 on
+ * bad input (the pool, an unwritable output), 2 on bad usage; errors go to stderr.
+ */
+export async function main(argv: string[], io: Console): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(HELP.main);
+    return command === undefined ? 2 : 0;
+  }
+  try {
+    if (command !== 'design' && command !== 'score' && command !== 'export') {
+      throw new UsageError(`unknown command '${command}'`);
+    }
+    const options = command === 'design' ? DESIGN_OPTIONS : POOL_OPTIONS;
+    const { pool, values } = parseCommand(command, args, options);
+    if (values.help || pool === undefined) {
+      io.out(HELP[command]);
+      return 0;
+    }
+    if (command === 'design') await designCommand(pool, values, io);
+    else if (command === 'score') await scoreCommand(pool, values, io);
+    else await exportCommand(pool, values, io);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`pair-curator: ${error.message}`);
+      io.err(`Run 'pair-curator ${error.command ?? ''} --help'.`.replace('  ', ' '));
+      return 2;
+    }
+    io.err(`pair-curator: ${describe(error)}`);
+    return 1;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof PoolError) {
+    const where = [error.file, error.line].filter((p) => p !== undefined).join(':');
+    return `${where}${error.field ? ` (${error.field})` : ''}: ${error.message}`;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+    return (error as Error).message;
+  }
+  return (error as Error).message ?? String(error);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  }).then(
+    (status) => (process.exitCode = status),
+    (error) => {
+      process.stderr.write(`pair-curator: internal error: ${(error as Error).stack}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

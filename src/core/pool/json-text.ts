@@ -1,0 +1,70 @@
+/**
+ * Parsing one record's JSON text. Python's `json` and pandas write `NaN` and `Infinity` as bare
+ * tokens, which strict JSON rejects; rather than lose the whole record, those tokens are read as
+ * the strings "NaN" / "Infinity", which the numeric readers then report as non-finite numbers.
+ */
+
+/** A parsed value, or why the text is not JSON. */
+export type JsonParse = { ok: true; value: unknown } | { ok: false; reason: string };
+
+const NON_FINITE = /NaN|Infinity/;
+
+/** Parse JSON text, reading bare `NaN`, `Infinity` and `-Infinity` as strings. */
+export function parseJson(text: string): JsonParse {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    const reason = shortReason(error);
+    if (!NON_FINITE.test(text)) return { ok: false, reason };
+
+    try {
+      return { ok: true, value: JSON.parse(quoteNonFinite(text)) };
+    } catch {
+      return { ok: false, reason };
+    }
+  }
+}
+
+function shortReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > 120 ? `${message.slice(0, 117)}...` : message;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Wrap bare non-finite tokens (outside strings) in quotes. */
+function quoteNonFinite(text: string): string {
+  const out: string[] = [];
+  let start = 0;
+  let inString = false;
+
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+      continue;
+    }
+    if (c === QUOTE) {
+      inString = true;
+      continue;
+    }
+
+    const token = nonFiniteTokenAt(text, i);
+    if (token === undefined) continue;
+    out.push(text.slice(start, i), `"${token}"`);
+    i += token.length - 1;
+    start = i + 1;
+  }
+
+  out.push(text.slice(start));
+  return out.join('');
+}
+
+function nonFiniteTokenAt(text: string, i: number): string | undefined {
+  for (const token of ['NaN', 'Infinity', '-Infinity']) {
+    if (text.startsWith(token, i)) return token;
+  }
+  return undefined;
+}

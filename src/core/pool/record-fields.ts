@@ -1,0 +1,102 @@
+/**
+ * Reading fields out of a record by path, and reading numbers, lists and embeddings from the
+ * values found. Records come from JSON (typed values) or CSV (every cell a string, lists stored as
+ * JSON text), so every reader here accepts both spellings.
+ */
+import { parseJson } from './json-text';
+import { describeValue } from './text';
+
+/** A plain object (not a list, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A CSV cell that holds JSON (a list or an object) as its parsed value; any other value as is.
+ * Strings that merely start with a bracket but do not parse stay strings.
+ */
+export function parseJsonCell(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+
+  const first = value.trimStart().charAt(0);
+  if (first !== '[' && first !== '{') return value;
+  const parsed = parseJson(value);
+  return parsed.ok ? parsed.value : value;
+}
+
+/**
+ * The value at a dotted path: `choices.0.turns.0`. A numeric segment indexes a list (negative
+ * from the end: `messages.-1` is the last message); `:-1` keeps all but the last item. A key that
+ * itself contains dots is found first, so CSV headers like `a.b` still work.
+ */
+export function getPath(record: unknown, path: string): unknown {
+  if (isRecord(record) && Object.hasOwn(record, path)) return record[path];
+
+  let value = record;
+  for (const segment of path.split('.')) {
+    value = stepInto(parseJsonCell(value), segment);
+    if (value === undefined) return undefined;
+  }
+  return value;
+}
+
+function stepInto(value: unknown, segment: string): unknown {
+  if (Array.isArray(value)) {
+    if (segment === ':-1') return value.slice(0, -1);
+    return /^-?\d+$/.test(segment) ? value.at(Number(segment)) : undefined;
+  }
+  if (isRecord(value) && Object.hasOwn(value, segment)) return value[segment];
+  return undefined;
+}
+
+/** True when a field holds no value at all: absent, null, or an empty cell. */
+export function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+/** A number read from a field: missing (`value` undefined), or why it is unusable. */
+export type NumberRead = { ok: true; value: number | undefined } | { ok: false; reason: string };
+
+/** A finite number from a number or a numeric string; absent values are missing, not zero. */
+export function readNumber(value: unknown): NumberRead {
+  if (isAbsent(value)) return { ok: true, value: undefined };
+
+  const number = typeof value === 'number' ? value : numericString(value);
+
+  if (Number.isFinite(number)) return { ok: true, value: number };
+  return { ok: false, reason: `${describeValue(value)} is not a finite number` };
+}
+
+/** A list from a list or from JSON text holding one; undefined for anything else. */
+export function readList(value: unknown): unknown[] | undefined {
+  const parsed = parseJsonCell(value);
+  return Array.isArray(parsed) ? parsed : undefined;
+}
+
+/** An embedding read from a field: missing (`vector` undefined), or why it is unusable. */
+export type EmbeddingRead =
+  { ok: true; vector: Float64Array | undefined } | { ok: false; reason: string };
+
+/** An embedding vector from a list of numbers (or numeric strings), or JSON text holding one. */
+export function readEmbedding(value: unknown): EmbeddingRead {
+  if (isAbsent(value)) return { ok: true, vector: undefined };
+
+  const list = readList(value);
+  if (list === undefined) return { ok: false, reason: 'is not a list of numbers' };
+  if (list.length === 0) return { ok: false, reason: 'is an empty list' };
+
+  const vector = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i];
+    const x = typeof entry === 'number' ? entry : numericString(entry);
+    if (!Number.isFinite(x)) {
+      return { ok: false, reason: `has entry ${i} = ${describeValue(entry)}, not a finite number` };
+    }
+    vector[i] = x;
+  }
+  return { ok: true, vector };
+}
+
+function numericString(value: unknown): number {
+  return typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+}

@@ -1,0 +1,119 @@
+/**
+ * The one place records go, whatever their source (a file streamed from disk or a document in
+ * memory, JSON or CSV). The first records are held back until the layout is known; after that
+ * each record is read into the builder and dropped, so memory holds extracted fields only.
+ */
+import { parseJson } from './json-text';
+import type { PieceSink } from './json-splitters';
+import { longExtractor } from './long-records';
+import { pairExtractor } from './pair-records';
+import { PoolError, type Pool, type PoolFormat, type ReadOptions } from './pool';
+import { PoolBuilder, countProblems, type Extractor } from './pool-builder';
+import { isRecord } from './record-fields';
+import { detectLayout, usedMapping, type Layout, type LinedRecord } from './shape-detect';
+import { describeValue } from './text';
+import { wideExtractor } from './wide-records';
+
+/** Valid records looked at before deciding the layout. */
+const DETECTION_SAMPLE = 32;
+/** Records between two checks of the abort signal. */
+const ABORT_CHECK_EVERY = 256;
+
+/** Receives records, detects the layout, and builds the pool. */
+export class RecordHandler implements PieceSink {
+  private readonly builder: PoolBuilder;
+  private sample: LinedRecord[] = [];
+  private layout: Layout | undefined;
+  private extract: Extractor | undefined;
+  private records = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: ReadOptions,
+    /** The encoding being read; a source may refine it (a `.json` file holding JSONL). */
+    public format: PoolFormat,
+  ) {
+    this.builder = new PoolBuilder(file);
+  }
+
+  /** One record's JSON text, starting at `line`. */
+  piece(text: string, line: number): void {
+    const parsed = parseJson(text);
+    if (parsed.ok) {
+      this.record(parsed.value, line);
+      return;
+    }
+    this.count();
+    const message = `not valid JSON (${parsed.reason}); record skipped: fix or delete it`;
+    this.builder.report('malformed-record', line, undefined, message);
+  }
+
+  /** A fault in the file's structure outside any one record. */
+  broken(line: number, message: string): void {
+    this.builder.report('malformed-record', line, undefined, message);
+  }
+
+  /** A record that could not be read at all (CSV rows with the wrong number of cells...). */
+  malformed(line: number, message: string): void {
+    this.count();
+    this.builder.report('malformed-record', line, undefined, message);
+  }
+
+  /** One parsed record: a JSON value, or a CSV row as an object keyed by the header. */
+  record(value: unknown, line: number): void {
+    this.count();
+    if (!isRecord(value)) {
+      const message = `the record is ${describeValue(value)}, not an object; record skipped`;
+      this.builder.report('malformed-record', line, undefined, message);
+      return;
+    }
+    if (this.extract) {
+      this.extract(value, line);
+      return;
+    }
+    this.sample.push({ value, line });
+    if (this.sample.length >= DETECTION_SAMPLE) this.detect();
+  }
+
+  /** The pool of every record received. Throws `PoolError` when the file has nothing usable. */
+  finish(): Pool {
+    this.options.signal?.throwIfAborted();
+    if (this.records === 0) {
+      const message = `${this.file}: the file holds no records`;
+      throw new PoolError(message, this.file, undefined, undefined, 'empty-file');
+    }
+    if (!this.extract && this.sample.length > 0) this.detect();
+    if (!this.layout) throw this.unreadable();
+
+    const { used, idFields } = this.builder;
+    const mapping = usedMapping(this.layout, used, idFields);
+    return this.builder.finish(this.format, this.layout.shape, mapping, this.records);
+  }
+
+  private count(): void {
+    this.records++;
+    if (this.records % ABORT_CHECK_EVERY === 0) this.options.signal?.throwIfAborted();
+  }
+
+  private detect(): void {
+    const layout = detectLayout(this.sample, this.file, this.options);
+    this.layout = layout;
+    if (layout.shape === 'long') this.extract = longExtractor(layout, this.builder);
+    else if (layout.shape === 'wide') this.extract = wideExtractor(layout, this.builder);
+    else this.extract = pairExtractor(layout, this.builder);
+
+    const sample = this.sample;
+    this.sample = [];
+    for (const { value, line } of sample) this.extract(value, line);
+  }
+
+  private unreadable(): PoolError {
+    const problems = this.builder.problems;
+    const first = problems[0];
+    const where = first ? `; first: line ${first.line}: ${first.message}` : '';
+    const message =
+      `${this.file}: no record could be read; ${this.records} records, ` +
+      `${countProblems(problems)}${where}`;
+    return new PoolError(message, this.file, first?.line, first?.field, first?.code);
+  }
+}
