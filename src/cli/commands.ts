@@ -65,7 +65,12 @@ function designSettings(values: Values, requireBudget: boolean): DesignSettings 
     allowRepeats: values.repeats === true,
     seed: integerOption(values, 'seed', 0, 0, 2 ** 31 - 1),
     targetEfficiency: numberOption(values, 'target-efficiency', 0.99),
-    maxIterations: integerOption(values, 'max-iterations', DEFAULT_DESIGN_SETTINGS.maxIterations, 0),
+    maxIterations: integerOption(
+      values,
+      'max-iterations',
+      DEFAULT_DESIGN_SETTINGS.maxIterations,
+      0,
+    ),
   };
 }
 

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { main } from '../../src/cli/main';
+
+const examples = join(import.meta.dirname, '..', '..', 'examples');
+
+async function run(args: string[]): Promise<{ status: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const status = await main(args, {
+    out: (text) => (out += `${text}\n`),
+    err: (text) => (err += `${text}\n`),
+  });
+  return { status, out, err };
+}
+
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pair-curator-cli-'));
+  copyFileSync(join(examples, 'arena.pool.jsonl'), join(dir, 'arena.pool.jsonl'));
+  return dir;
+}
+
+test('design on the bundled real pool writes valid pairs and a report', async () => {
+  const dir = workspace();
+  const pool = join(dir, 'arena.pool.jsonl');
+  const before = readFileSync(pool);
+  const result = await run(['design', pool, '--budget', '60', '--seed', '3', '--dim', '32']);
+  assert.equal(result.status, 0, result.err);
+  assert.match(result.out, /at least \d+(\.\d)? % as efficient/);
+
+  const lines = readFileSync(join(dir, 'arena.pool.pairs.jsonl'), 'utf8').trim().split('\n');
+  assert.equal(lines.length, 60);
+  const pairs = lines.map((line) => JSON.parse(line));
+  const keys = new Set<string>();
+  pairs.forEach((pair, i) => {
+    assert.deepEqual(Object.keys(pair).sort(), [
+      'a_id',
+      'b_id',
+      'completion_a',
+      'completion_b',
+      'pair_id',
+      'prompt',
+      'prompt_id',
+      'rank',
+      'score',
+      'weight',
+    ]);
+    assert.equal(pair.rank, i + 1);
+    assert.notEqual(pair.a_id, pair.b_id);
+    assert.notEqual(pair.completion_a, pair.completion_b);
+    assert.ok(Number.isFinite(pair.score) && pair.score > 0);
+    keys.add(pair.pair_id);
+  });
+  assert.equal(keys.size, 60, 'each pair at most once');
+
+  const report = JSON.parse(readFileSync(join(dir, 'arena.pool.design.json'), 'utf8'));
+  assert.equal(report.seed, 3);
+  assert.equal(report.input.prompts, 40);
+  assert.equal(report.design.labels, 60);
+  assert.ok(report.design.certificate.efficiency > 0 && report.design.certificate.efficiency <= 1);
+  assert.ok(report.design.certificate.lowerBound <= report.design.value);
+  const names = report.baselines.map((b: { name: string }) => b.name);
+  assert.deepEqual(names, [
+    'uniform',
+    'pi0-weighted',
+    'first-two',
+    'best-vs-worst',
+    'best-vs-random',
+  ]);
+  for (const baseline of report.baselines)
+    assert.ok(baseline.criterion >= report.design.certificate.lowerBound);
+  assert.ok(readFileSync(pool).equals(before), 'the pool is never modified');
+  assert.deepEqual(
+    readdirSync(dir).filter((name) => name.endsWith('.tmp')),
+    [],
+    'no temporary file is left',
+  );
+});
+
+test('the same seed gives the same pairs', async () => {
+  const dir = workspace();
+  const pool = join(dir, 'arena.pool.jsonl');
+  const texts: string[] = [];
+  for (const out of ['one.jsonl', 'two.jsonl']) {
+    const result = await run([
+      'design',
+      pool,
+      '--budget',
+      '20',
+      '--dim',
+      '16',
+      '--out',
+      join(dir, out),
+    ]);
+    assert.equal(result.status, 0, result.err);
+    texts.push(readFileSync(join(dir, out), 'utf8'));
+  }
+  assert.equal(texts[0], texts[1]);
+});
+
+test('score writes every candidate pair, best first', async () => {
+  const dir = workspace();
+  const pool = join(dir, 'arena.pool.jsonl');
+  const result = await run(['score', pool, '--dim', '16', '--format', 'csv']);
+  assert.equal(result.status, 0, result.err);
+  const rows = readFileSync(join(dir, 'arena.pool.scores.csv'), 'utf8').trim().split('\n');
+  assert.equal(rows[0], 'rank,prompt_id,a_id,b_id,score');
+  assert.equal(rows.length - 1, 5328);
+  const scores = rows.slice(1).map((row) => Number(row.split(',').at(-1)));
+  for (let i = 1; i < scores.length; i++) assert.ok(scores[i - 1] >= scores[i]);
+});
+
+test('bad usage exits 2 and bad input exits 1, with the file and line named', async () => {
+  assert.equal((await run(['design'])).status, 2);
+  assert.equal((await run(['design', 'x.jsonl'])).status, 2, 'no budget');
+  const badBudget = await run(['design', 'x.jsonl', '--budget', 'ten']);
+  assert.equal(badBudget.status, 2);
+  assert.match(badBudget.err, /--budget must be a whole number/);
+  assert.equal((await run(['frobnicate'])).status, 2);
+  assert.equal((await run(['design', 'x.jsonl', '--budget', '3', '--nope'])).status, 2);
+
+  const dir = mkdtempSync(join(tmpdir(), 'pair-curator-cli-'));
+  const missing = await run(['design', join(dir, 'missing.jsonl'), '--budget', '3']);
+  assert.equal(missing.status, 1);
+  assert.match(missing.err, /missing\.jsonl/);
+
+  const broken = join(dir, 'broken.jsonl');
+  writeFileSync(broken, '{"prompt": "p", "completion": "a"}\n{not json\n');
+  const result = await run(['design', broken, '--budget', '1']);
+  assert.equal(result.status, 1);
+  assert.match(result.err, /broken\.jsonl/);
+  assert.ok(!existsSync(join(dir, 'broken.pairs.jsonl')), 'a failed run writes nothing');
+});
+
+test('a budget above the available pairs is refused before anything is written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pair-curator-cli-'));
+  const pool = join(dir, 'small.jsonl');
+  const lines = ['a', 'b', 'c'].map((c) => JSON.stringify({ prompt: 'p', completion: c }));
+  writeFileSync(pool, `${lines.join('\n')}\n`);
+  const result = await run(['design', pool, '--budget', '4']);
+  assert.equal(result.status, 1);
+  assert.match(result.err, /exceeds the 3 distinct pairs/);
+  assert.ok(!existsSync(join(dir, 'small.pairs.jsonl')));
+});
+
+test('export turns labelled pairs into a TRL dataset that reads back as prior labels', async () => {
+  const dir = workspace();
+  const pool = join(dir, 'arena.pool.jsonl');
+  assert.equal((await run(['design', pool, '--budget', '6', '--dim', '16'])).status, 0);
+  const pairsPath = join(dir, 'arena.pool.pairs.jsonl');
+  const labelled = readFileSync(pairsPath, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line, i) => JSON.stringify({ ...JSON.parse(line), label: ['a', 'b', 'tie'][i % 3] }));
+  writeFileSync(pairsPath, `${labelled.join('\n')}\n`);
+  const result = await run(['export', pairsPath, '--out', join(dir, 'trl.jsonl')]);
+  assert.equal(result.status, 0, result.err);
+  assert.match(result.out, /Exported 4 labelled pairs/);
+  const rows = readFileSync(join(dir, 'trl.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(Object.keys(rows[0]).sort(), ['chosen', 'prompt', 'prompt_id', 'rejected']);
+  const first = JSON.parse(labelled[0]);
+  assert.equal(rows[0].chosen, first.completion_a);
+
+  const reread = await run(['score', join(dir, 'trl.jsonl'), '--dim', '4', '--quiet']);
+  assert.equal(reread.status, 0, reread.err);
+});
+
+test('the built CLI runs as a program', () => {
+  const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+  assert.ok(existsSync(cli), 'npm test builds dist/cli.js before the tests');
+  const result = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /pair-curator design POOL --budget N/);
+});
