@@ -5,6 +5,8 @@
  * A pool is named by its URI: the URI of an open pool document, or of a file on disk that the
  * server reads by path (pools beyond the editor's document size limit).
  */
+/* eslint-disable @typescript-eslint/no-namespace -- each message is a namespace holding its
+   method and type, as the language server protocol's own declarations are. */
 import {
   NotificationType,
   RequestType,
@@ -200,6 +202,8 @@ export interface RunDesignResult {
   reportText: string;
   /** Pair indices of the chosen pairs, in rank order. */
   chosen: number[];
+  /** Criterion after the first labels of the design and of each baseline. */
+  curve: BudgetCurve;
 }
 
 /**
@@ -218,22 +222,22 @@ export namespace RunDesignRequest {
  */
 export namespace DesignResultNotification {
   export const method = 'pairCurator/designResult';
-  export const type = new NotificationType<{ uri: string; version: number; summary: DesignRunSummary }>(
-    method,
-  );
+  export const type = new NotificationType<{
+    uri: string;
+    version: number;
+    summary: DesignRunSummary;
+  }>(method);
 }
 
 export interface BudgetCurveParams extends PoolParams, WorkDoneProgressParams {
   settings: Partial<PoolSettings>;
-  /** Budgets to evaluate; the server picks a spread up to the budget setting when absent. */
-  budgets?: number[];
 }
 
 export interface BudgetCurvePoint {
   budget: number;
   design: number;
-  /** Criterion of each baseline at this budget, by baseline name. */
-  baselines: Record<string, number>;
+  /** Criterion of each baseline at this budget, by name; null where it ran out of pairs. */
+  baselines: Record<string, number | null>;
 }
 
 export interface BudgetCurve {
@@ -244,7 +248,8 @@ export interface BudgetCurve {
 
 /**
  * Client -> server: the budget curve, criterion against budget for the design and each
- * baseline. Each point is a full design, so it reports progress and honours cancellation.
+ * baseline: the last run's when it was made with these settings on this version of the pool,
+ * else a new design's, with work-done progress and cancellation.
  */
 export namespace BudgetCurveRequest {
   export const method = 'pairCurator/budgetCurve';

@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
+
+import { POOL_LANGUAGE } from './active-pool';
+
+/**
+ * Starts the Pair Curator language server (dist/server.js, over IPC) for pool documents. Its
+ * console lands in the extension's log channel.
+ */
+export async function startLanguageClient(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+): Promise<LanguageClient> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: {
+      module,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+    },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: POOL_LANGUAGE },
+      { scheme: 'untitled', language: POOL_LANGUAGE },
+    ],
+    synchronize: { configurationSection: 'pairCurator' },
+    outputChannel: log,
+  };
+
+  const client = new LanguageClient('pairCurator', 'Pair Curator', serverOptions, clientOptions);
+  await client.start();
+  return client;
+}

@@ -1,0 +1,284 @@
+import {
+  CodeLensRefreshRequest,
+  type Connection,
+  DidChangeConfigurationNotification,
+  ErrorCodes,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+
+import {
+  BudgetCurveRequest,
+  OpenPoolFileRequest,
+  PairDetailRequest,
+  PairPageRequest,
+  PoolChangedNotification,
+  type PoolSettings,
+  type PoolSummary,
+  PoolSummaryRequest,
+  RunDesignRequest,
+  DesignResultNotification,
+} from '../protocol';
+import { budgetCurve, runDesign } from './design-runner';
+import { problemDiagnostics } from './diagnostics';
+import { completionHover, promptLenses } from './lenses-and-hovers';
+import { pairDetail, pairPage, scoreHistogram } from './pair-table';
+import { type PoolEntry, PoolStore } from './pool-store';
+import { normaliseSettings, SettingsSource } from './settings';
+
+/** Delay between the last edit of a pool document and its analysis. */
+const ANALYSIS_DELAY_MS = 250;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Wires the Pair Curator language server onto a connection: document sync, diagnostics, code
+ * lenses, hovers and the custom requests of `src/protocol.ts`.
+ */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const store = new PoolStore();
+  const settings = new SettingsSource(connection);
+  const pending = new Map<string, NodeJS.Timeout>();
+  let lensRefresh = false;
+  let dynamicConfiguration = false;
+
+  const log = connection.console;
+
+  connection.onInitialize((params) => {
+    const workspace = params.capabilities.workspace;
+    settings.supported = Boolean(workspace?.configuration);
+    lensRefresh = Boolean(workspace?.codeLens?.refreshSupport);
+    dynamicConfiguration = Boolean(workspace?.didChangeConfiguration?.dynamicRegistration);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeLensProvider: { resolveProvider: false },
+        hoverProvider: true,
+      },
+      serverInfo: { name: 'Pair Curator' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (dynamicConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, {
+        section: 'pairCurator',
+      });
+    }
+  });
+
+  async function settingsFor(
+    uri: string,
+    overrides?: Partial<PoolSettings>,
+  ): Promise<PoolSettings> {
+    const base = await settings.get(uri);
+    return normaliseSettings({ ...base, ...(overrides ?? {}) });
+  }
+
+  function publish(entry: PoolEntry): void {
+    const format = entry.pool?.format ?? 'jsonl';
+    const diagnostics = problemDiagnostics(entry.problems, format, entry.lines);
+    void connection.sendDiagnostics({ uri: entry.uri, version: entry.version, diagnostics });
+  }
+
+  function refreshLenses(): void {
+    if (lensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type);
+  }
+
+  /** Parses a document, publishes its diagnostics, then scores it and tells the client. */
+  async function analyse(uri: string): Promise<void> {
+    const document = documents.get(uri);
+    if (!document) return;
+
+    const started = Date.now();
+    const entry = store.fromDocument(document);
+    publish(entry);
+    const pool = entry.pool;
+    log.info(
+      `pool parsed uri=${uri} version=${entry.version} prompts=${pool?.prompts.length ?? 0} ` +
+        `problems=${entry.problems.length} ms=${Date.now() - started}`,
+    );
+
+    const current = await settingsFor(uri);
+    try {
+      const scored = Date.now();
+      const scores = store.scores(entry, current);
+      log.info(`pool scored uri=${uri} pairs=${scores.scores.length} ms=${Date.now() - scored}`);
+      void connection.sendNotification(PoolChangedNotification.type, {
+        uri,
+        version: entry.version,
+        state: 'ready',
+      });
+    } catch (error) {
+      log.warn(`pool not scored uri=${uri}: ${message(error)}`);
+      void connection.sendNotification(PoolChangedNotification.type, {
+        uri,
+        version: entry.version,
+        state: 'failed',
+        message: entry.failure ?? message(error),
+      });
+    }
+    refreshLenses();
+  }
+
+  function schedule(uri: string, delay = ANALYSIS_DELAY_MS): void {
+    clearTimeout(pending.get(uri));
+    pending.set(
+      uri,
+      setTimeout(() => {
+        pending.delete(uri);
+        analyse(uri).catch((error) => log.error(`analysis failed uri=${uri}: ${message(error)}`));
+      }, delay),
+    );
+  }
+
+  documents.onDidOpen(({ document }) => schedule(document.uri, 0));
+  documents.onDidChangeContent(({ document }) => schedule(document.uri));
+  documents.onDidClose(({ document }) => {
+    clearTimeout(pending.get(document.uri));
+    pending.delete(document.uri);
+    store.delete(document.uri);
+    void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settings.clear();
+    store.invalidateResults();
+    for (const document of documents.all()) schedule(document.uri, 0);
+  });
+
+  /** The current entry of a pool: an open document, or a file read from disk before. */
+  async function entryFor(uri: string): Promise<PoolEntry> {
+    const document = documents.get(uri);
+    if (document) return store.fromDocument(document);
+    if (store.get(uri)?.source === 'disk') return store.fromDisk(uri);
+    throw new ResponseError(
+      ErrorCodes.InvalidParams,
+      `The pool ${uri} is not open: open it in the editor, or run "Pair Curator: Open as Pool".`,
+    );
+  }
+
+  async function summaryOf(entry: PoolEntry): Promise<PoolSummary> {
+    const current = await settingsFor(entry.uri);
+    const pool = entry.pool;
+    if (!pool) throw new ResponseError(ErrorCodes.InvalidParams, entry.failure ?? 'Empty pool.');
+    const scores = store.scores(entry, current);
+    const prepared = store.prepared(entry, current);
+    const histogram = scoreHistogram(scores.scores);
+    const completions = pool.prompts.reduce((n, p) => n + p.completions.length, 0);
+    const info = prepared.features.info;
+    return {
+      uri: entry.uri,
+      version: entry.version,
+      source: entry.source,
+      format: pool.format,
+      shape: pool.shape,
+      records: pool.records,
+      prompts: pool.prompts.length,
+      completions,
+      pairs: scores.scores.length,
+      labels: pool.labels.length,
+      errors: entry.problems.filter((p) => p.severity === 'error').length,
+      warnings: entry.problems.filter((p) => p.severity === 'warning').length,
+      featurizer: info.featurizer,
+      dim: info.dim,
+      criterion: current.criterion,
+      uniformValue: scores.uniformValue,
+      topScore: histogram.max,
+      histogram,
+      ...(entry.run ? { lastRun: entry.run.summary } : {}),
+    };
+  }
+
+  connection.onCodeLens(async ({ textDocument }) => {
+    const document = documents.get(textDocument.uri);
+    if (!document) return [];
+    const entry = store.fromDocument(document);
+    try {
+      return promptLenses(entry, store.scores(entry, await settingsFor(entry.uri)));
+    } catch {
+      return promptLenses(entry, undefined);
+    }
+  });
+
+  connection.onHover(async ({ textDocument, position }) => {
+    const document = documents.get(textDocument.uri);
+    if (!document) return null;
+    const entry = store.fromDocument(document);
+    const onLine = store.completionsOnLine(entry, position.line);
+    if (onLine.length === 0) return null;
+    try {
+      const scores = store.scores(entry, await settingsFor(entry.uri));
+      return completionHover(entry, scores, position, onLine) ?? null;
+    } catch {
+      return null;
+    }
+  });
+
+  connection.onRequest(PoolSummaryRequest.type, async ({ uri }) => summaryOf(await entryFor(uri)));
+
+  connection.onRequest(OpenPoolFileRequest.type, async ({ uri }, token) => {
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    const started = Date.now();
+    const entry = await store.fromDisk(uri, controller.signal);
+    log.info(`pool read from disk uri=${uri} ms=${Date.now() - started}`);
+    publish(entry);
+    return summaryOf(entry);
+  });
+
+  connection.onRequest(PairPageRequest.type, async (params) => {
+    const entry = await entryFor(params.uri);
+    const scores = store.scores(entry, await settingsFor(params.uri));
+    return pairPage(entry, scores, params);
+  });
+
+  connection.onRequest(PairDetailRequest.type, async ({ uri, index }) => {
+    const entry = await entryFor(uri);
+    const scores = store.scores(entry, await settingsFor(uri));
+    try {
+      return pairDetail(entry, scores, index);
+    } catch (error) {
+      throw new ResponseError(ErrorCodes.InvalidParams, message(error));
+    }
+  });
+
+  connection.onRequest(RunDesignRequest.type, async (params, token) => {
+    const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    const entry = await entryFor(params.uri);
+    const current = await settingsFor(params.uri, params.settings);
+    log.info(
+      `design started uri=${params.uri} budget=${current.budget} criterion=${current.criterion} ` +
+        `method=${current.method} dim=${current.dim} seed=${current.seed}`,
+    );
+    const started = Date.now();
+    const result = await runDesign(store, entry, current, params.format, token, progress);
+    const { summary } = result;
+    log.info(
+      `design finished uri=${params.uri} chosen=${summary.chosen} value=${summary.value} ` +
+        `efficiency=${summary.efficiency} method=${summary.method} ms=${Date.now() - started}`,
+    );
+    void connection.sendNotification(DesignResultNotification.type, {
+      uri: entry.uri,
+      version: entry.version,
+      summary,
+    });
+    refreshLenses();
+    return result;
+  });
+
+  connection.onRequest(BudgetCurveRequest.type, async (params, token) => {
+    const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    const entry = await entryFor(params.uri);
+    const current = await settingsFor(params.uri, params.settings);
+    return budgetCurve(store, entry, current, token, progress);
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,219 @@
+import { stat } from 'node:fs/promises';
+
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+
+import { DEFAULT_DESIGN_SETTINGS, type DesignSettings } from '../core/design/types';
+import { preparePool, scorePool, type PoolScores, type PreparedPool } from '../core/engine';
+import { parsePoolText, readPoolFile } from '../core/pool';
+import { PoolError, type Pool, type PoolProblem } from '../core/pool/pool';
+import type { BudgetCurve, DesignRunSummary, PoolSettings } from '../protocol';
+import type { LineReader } from './diagnostics';
+
+/** The last design run on one version of a pool. */
+export interface PoolRun {
+  /** Increases with every run the server makes, so cached table orders know they are stale. */
+  seq: number;
+  /** The settings it ran with, as JSON. */
+  settingsKey: string;
+  summary: DesignRunSummary;
+  curve: BudgetCurve;
+  /** Rank (1-based) of each chosen pair, by pair index. */
+  ranks: Map<number, number>;
+}
+
+/**
+ * Everything the server knows about one version of a pool: the parsed pool and, computed on
+ * demand and kept until the next version or a settings change, its features and pair scores.
+ */
+export interface PoolEntry {
+  uri: string;
+  /** Document version, or the file's modification time for pools read from disk. */
+  version: number;
+  source: 'document' | 'disk';
+  /** File system path (the URI's path for documents that are not files). */
+  path: string;
+  lines: LineReader;
+  /** Undefined when the file has nothing usable; `failure` says why. */
+  pool: Pool | undefined;
+  problems: PoolProblem[];
+  failure?: string;
+  prepared?: { key: string; value: PreparedPool };
+  scores?: { key: string; value: PoolScores };
+  run?: PoolRun;
+  /** Sorted, filtered pair order of the last table query. */
+  order?: { key: string; value: Int32Array };
+  /** Pool line (0-based) to the completions read from it. */
+  lineIndex?: Map<number, { prompt: number; completion: number }[]>;
+}
+
+/** The engine's design settings for the curator's settings. */
+export function designSettings(settings: PoolSettings): DesignSettings {
+  return {
+    ...DEFAULT_DESIGN_SETTINGS,
+    criterion: settings.criterion,
+    budget: settings.budget,
+    method: settings.method,
+    beta: settings.beta,
+    ridge: settings.ridge,
+    maxPerPrompt: settings.maxPerPrompt,
+    seed: settings.seed,
+  };
+}
+
+function featureKey(s: PoolSettings): string {
+  return `${s.featurizer}|${s.dim}|${s.seed}`;
+}
+
+function scoreKey(s: PoolSettings): string {
+  return `${featureKey(s)}|${s.criterion}|${s.beta}|${s.ridge}`;
+}
+
+function pathOf(uri: string): string {
+  try {
+    const url = new URL(uri);
+    return url.protocol === 'file:' ? decodeURIComponent(url.pathname) : url.pathname;
+  } catch {
+    return uri;
+  }
+}
+
+function documentLines(document: TextDocument): LineReader {
+  return (n) => {
+    if (n < 0 || n >= document.lineCount) return undefined;
+    const text = document.getText({
+      start: { line: n, character: 0 },
+      end: { line: n + 1, character: 0 },
+    });
+    return text.replace(/\r?\n$/, '');
+  };
+}
+
+function failedEntry(base: Omit<PoolEntry, 'pool' | 'problems'>, error: unknown): PoolEntry {
+  const message = error instanceof Error ? error.message : String(error);
+  const problem: PoolProblem = {
+    code: 'empty-file',
+    severity: 'error',
+    file: base.path,
+    line: error instanceof PoolError && error.line ? error.line : 1,
+    message,
+  };
+  if (error instanceof PoolError && error.field) problem.field = error.field;
+  return { ...base, pool: undefined, problems: [problem], failure: message };
+}
+
+/** Parsed pools and their derived results, one entry per URI, cached per version. */
+export class PoolStore {
+  private readonly entries = new Map<string, PoolEntry>();
+
+  get(uri: string): PoolEntry | undefined {
+    return this.entries.get(uri);
+  }
+
+  delete(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  /** Forgets every derived result (after a settings change); parsed pools stay. */
+  invalidateResults(): void {
+    for (const entry of this.entries.values()) {
+      entry.prepared = undefined;
+      entry.scores = undefined;
+      entry.order = undefined;
+    }
+  }
+
+  /** The entry of an open pool document, parsed again only when its version changed. */
+  fromDocument(document: TextDocument): PoolEntry {
+    const cached = this.entries.get(document.uri);
+    if (cached && cached.source === 'document' && cached.version === document.version) {
+      return cached;
+    }
+
+    const base = {
+      uri: document.uri,
+      version: document.version,
+      source: 'document' as const,
+      path: pathOf(document.uri),
+      lines: documentLines(document),
+    };
+    let entry: PoolEntry;
+    try {
+      const pool = parsePoolText(document.getText(), base.path, {});
+      entry = { ...base, pool, problems: pool.problems };
+    } catch (error) {
+      entry = failedEntry(base, error);
+    }
+    this.entries.set(document.uri, entry);
+    return entry;
+  }
+
+  /**
+   * The entry of a pool read from disk by path, streamed by the reader: the way for files beyond
+   * the editor's document size limit. Read again only when the file's modification time changed.
+   */
+  async fromDisk(uri: string, signal?: AbortSignal): Promise<PoolEntry> {
+    const path = pathOf(uri);
+    const info = await stat(path);
+    const version = Math.floor(info.mtimeMs);
+    const cached = this.entries.get(uri);
+    if (cached && cached.source === 'disk' && cached.version === version) return cached;
+
+    const base = { uri, version, source: 'disk' as const, path, lines: () => undefined };
+    let entry: PoolEntry;
+    try {
+      const pool = await readPoolFile(path, { signal });
+      entry = { ...base, pool, problems: pool.problems };
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      entry = failedEntry(base, error);
+    }
+    this.entries.set(uri, entry);
+    return entry;
+  }
+
+  /** Features and pair indexing of the entry's pool for these settings. */
+  prepared(entry: PoolEntry, settings: PoolSettings): PreparedPool {
+    if (!entry.pool) throw new Error(entry.failure ?? 'The pool has no usable prompts.');
+    const key = featureKey(settings);
+    if (entry.prepared?.key !== key) {
+      const value = preparePool(entry.pool, {
+        featurizer: settings.featurizer,
+        dim: settings.dim,
+        seed: settings.seed,
+      });
+      entry.prepared = { key, value };
+      entry.scores = undefined;
+      entry.order = undefined;
+    }
+    return entry.prepared.value;
+  }
+
+  /** Per-pair scores of the entry's pool under a uniform design, for these settings. */
+  scores(entry: PoolEntry, settings: PoolSettings): PoolScores {
+    const prepared = this.prepared(entry, settings);
+    const key = scoreKey(settings);
+    if (entry.scores?.key !== key) {
+      entry.scores = { key, value: scorePool(prepared, designSettings(settings)) };
+      entry.order = undefined;
+    }
+    return entry.scores.value;
+  }
+
+  /** Completions read from a line of the pool file (0-based line). */
+  completionsOnLine(entry: PoolEntry, line: number): { prompt: number; completion: number }[] {
+    if (!entry.pool) return [];
+    if (!entry.lineIndex) {
+      const index = new Map<number, { prompt: number; completion: number }[]>();
+      entry.pool.prompts.forEach((prompt, p) => {
+        prompt.completions.forEach((completion, c) => {
+          const at = completion.line - 1;
+          const list = index.get(at) ?? [];
+          list.push({ prompt: p, completion: c });
+          index.set(at, list);
+        });
+      });
+      entry.lineIndex = index;
+    }
+    return entry.lineIndex.get(line) ?? [];
+  }
+}

@@ -1,0 +1,60 @@
+import type { Connection } from 'vscode-languageserver';
+
+import { DEFAULT_POOL_SETTINGS, type PoolSettings } from '../protocol';
+
+const CRITERIA = ['dpo', 'a', 'd'] as const;
+const METHODS = ['auto', 'greedy', 'sample', 'round'] as const;
+const FEATURIZERS = ['auto', 'embedding', 'ngram'] as const;
+
+function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return allowed.includes(value as T) ? (value as T) : fallback;
+}
+
+function number(value: unknown, fallback: number, min: number, integer = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) return fallback;
+  return integer ? Math.floor(value) : value;
+}
+
+/** The settings with every field checked; a bad value falls back to its default. */
+export function normaliseSettings(raw: Partial<Record<keyof PoolSettings, unknown>>): PoolSettings {
+  const d = DEFAULT_POOL_SETTINGS;
+  return {
+    budget: number(raw.budget, d.budget, 1, true),
+    criterion: pick(raw.criterion, CRITERIA, d.criterion),
+    method: pick(raw.method, METHODS, d.method),
+    maxPerPrompt: number(raw.maxPerPrompt, d.maxPerPrompt, 0, true),
+    dim: number(raw.dim, d.dim, 1, true),
+    beta: number(raw.beta, d.beta, Number.MIN_VALUE),
+    ridge: number(raw.ridge, d.ridge, 0),
+    seed: number(raw.seed, d.seed, -Number.MAX_SAFE_INTEGER, true),
+    featurizer: pick(raw.featurizer, FEATURIZERS, d.featurizer),
+  };
+}
+
+/**
+ * The `pairCurator.*` settings, pulled from the client when it supports configuration requests
+ * and cached until the client says they changed.
+ */
+export class SettingsSource {
+  private cached = new Map<string, Promise<PoolSettings>>();
+  supported = false;
+
+  constructor(private readonly connection: Connection) {}
+
+  clear(): void {
+    this.cached.clear();
+  }
+
+  get(uri: string): Promise<PoolSettings> {
+    if (!this.supported) return Promise.resolve({ ...DEFAULT_POOL_SETTINGS });
+    let settings = this.cached.get(uri);
+    if (!settings) {
+      settings = this.connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'pairCurator' })
+        .then((raw: unknown) => normaliseSettings((raw ?? {}) as Record<string, unknown>))
+        .catch(() => ({ ...DEFAULT_POOL_SETTINGS }));
+      this.cached.set(uri, settings);
+    }
+    return settings;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The Pair Curator language server in the test's own process, spoken to over a pair of
+ * in-memory streams by a plain JSON-RPC client that plays the editor.
+ */
+import { PassThrough } from 'node:stream';
+
+import {
+  createProtocolConnection,
+  type Diagnostic,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  type ProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  ConfigurationRequest,
+  CodeLensRefreshRequest,
+} from 'vscode-languageserver-protocol/node';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+
+import { DEFAULT_POOL_SETTINGS, type PoolSettings } from '../../src/protocol';
+import { startServer } from '../../src/server/pool-server';
+
+export interface Harness {
+  client: ProtocolConnection;
+  /** Settings the editor answers configuration requests with. */
+  settings: PoolSettings;
+  /** Diagnostics of a document once published for the given version. */
+  diagnostics(uri: string, version?: number): Promise<Diagnostic[]>;
+  open(uri: string, text: string, version?: number): void;
+  change(uri: string, text: string, version: number): void;
+  lensRefreshes: number;
+  close(): void;
+}
+
+export async function startHarness(settings: Partial<PoolSettings> = {}): Promise<Harness> {
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const server = createConnection(
+    ProposedFeatures.all,
+    new StreamMessageReader(toServer),
+    new StreamMessageWriter(toClient),
+  );
+  startServer(server);
+
+  const client = createProtocolConnection(
+    new StreamMessageReader(toClient),
+    new StreamMessageWriter(toServer),
+  );
+  const published = new Map<string, { version?: number; diagnostics: Diagnostic[] }>();
+  const waiters: (() => void)[] = [];
+  const harness: Harness = {
+    client,
+    settings: { ...DEFAULT_POOL_SETTINGS, ...settings },
+    lensRefreshes: 0,
+    diagnostics(uri, version) {
+      return new Promise((resolve) => {
+        const check = () => {
+          const got = published.get(uri);
+          if (got && (version === undefined || got.version === version)) {
+            resolve(got.diagnostics);
+            return true;
+          }
+          return false;
+        };
+        if (!check()) waiters.push(() => void check());
+      });
+    },
+    open(uri, text, version = 1) {
+      void client.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri, languageId: 'preference-pool', version, text },
+      });
+    },
+    change(uri, text, version) {
+      void client.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version },
+        contentChanges: [{ text }],
+      });
+    },
+    close() {
+      client.dispose();
+      server.dispose();
+      toServer.destroy();
+      toClient.destroy();
+    },
+  };
+
+  client.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    published.set(params.uri, { version: params.version, diagnostics: params.diagnostics });
+    for (const wake of waiters.splice(0)) wake();
+  });
+  client.onRequest(ConfigurationRequest.type, (params) =>
+    params.items.map(() => ({ ...harness.settings })),
+  );
+  client.onRequest(CodeLensRefreshRequest.type, () => {
+    harness.lensRefreshes++;
+  });
+  client.listen();
+
+  await client.sendRequest(InitializeRequest.type, {
+    processId: null,
+    rootUri: null,
+    capabilities: {
+      workspace: { configuration: true, codeLens: { refreshSupport: true } },
+      window: { workDoneProgress: true },
+    },
+  });
+  await client.sendNotification('initialized', {});
+  return harness;
+}
