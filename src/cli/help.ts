@@ -1,11 +1,15 @@
+import { SIMULATE_HELP } from './simulate-command';
+
 /** The help of each command, in the words the README and the settings use. */
 export const HELP: Record<string, string> = {
+  simulate: SIMULATE_HELP,
   main: `pair-curator: choose which preference pairs to label for DPO
 
 Usage:
   pair-curator design POOL --budget N [options]   choose N pairs to label; write them and a report
   pair-curator score POOL [options]               score every candidate pair
   pair-curator export LABELLED [--out PATH]       labelled pairs as a TRL preference dataset
+  pair-curator simulate [POOL] [options]          what the designs buy: DPO gap, held-out accuracy
   pair-curator COMMAND --help                     the options of a command
 
 A pool is a JSONL, JSON, CSV or TSV file of prompts and their completions (long, wide or pairs

@@ -2,9 +2,10 @@ import { PoolError } from '../core/pool/pool';
 import { DESIGN_OPTIONS, POOL_OPTIONS, UsageError, parseCommand } from './arguments';
 import { designCommand, exportCommand, scoreCommand, type Console } from './commands';
 import { HELP } from './help';
+import { parseSimulateArgs, simulateCommand } from './simulate-command';
 
 /**
- * The command line: `pair-curator design|score|export FILE [options]`. Exit status 0 when done, 1 on
+ * The command line: `pair-curator design|score|export|simulate FILE [options]`. Exit status 0 when done, 1 on
  * bad input (the pool, an unwritable output), 2 on bad usage; errors go to stderr.
  */
 export async function main(argv: string[], io: Console): Promise<number> {
@@ -14,8 +15,17 @@ export async function main(argv: string[], io: Console): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   try {
-    if (command !== 'design' && command !== 'score' && command !== 'export') {
+    if (!['design', 'score', 'export', 'simulate'].includes(command)) {
       throw new UsageError(`unknown command '${command}'`);
+    }
+    if (command === 'simulate') {
+      const { pool, values } = parseSimulateArgs(args);
+      if (values.help) {
+        io.out(HELP.simulate);
+        return 0;
+      }
+      await simulateCommand(pool, values, io);
+      return 0;
     }
     const options = command === 'design' ? DESIGN_OPTIONS : POOL_OPTIONS;
     const { pool, values } = parseCommand(command, args, options);

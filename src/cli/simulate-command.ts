@@ -46,6 +46,7 @@ export const SIMULATE_OPTIONS = {
   beta: { type: 'string' },
   ridge: { type: 'string' },
   temperature: { type: 'string' },
+  synthetic: { type: 'boolean' },
   map: { type: 'string', multiple: true },
   shape: { type: 'string' },
   'input-format': { type: 'string' },
@@ -89,6 +90,9 @@ ${DEFAULT_SIMULATION_SETTINGS.world.completions})
 
 Real pool:
   --temperature T         Bradley-Terry temperature on score differences (default 1)
+  --synthetic             draw a synthetic truth on the pool's features and pi_0 instead (the
+                          default for a pool without scores); --skew, --concentration, --signal
+                          and --score-noise apply. Slow at --dim 128: try --dim 16 --seeds 5
   --map FIELD=PATH        read FIELD from a dotted PATH; repeatable
   --shape S               long, wide or pairs (default: detected)
   --input-format F        jsonl, json, csv or tsv (default: from the file name)
@@ -139,32 +143,60 @@ export async function simulateCommand(
     markdown = syntheticMarkdown(result);
     svg = syntheticSvg(result);
   } else {
-    const settings = inCommand(() => realPoolSettings(values));
+    const seed = integerOption(values, 'seed', 0, 0, 2 ** 31 - 1);
     const started = Date.now();
     const read = await readPoolFile(pool, readOptions(values));
     if (!values.quiet) io.out(formatPoolSummary(read, Date.now() - started));
     const prepared = preparePool(read, {
       featurizer: choiceOption(values, 'featurizer', FEATURIZERS, 'auto'),
       dim: integerOption(values, 'dim', 128, 1, 4096),
-      seed: settings.seed,
+      seed,
     });
     const info = prepared.features.info;
     const features =
       `${info.featurizer}, ${info.inputDim} -> ${info.dim} dimensions ` +
       `(${(100 * info.explainedVariance).toFixed(1)} % of variance)`;
-    const result = await checkRealPool(scoredSubpool(prepared), settings, {
-      progress: progress.report,
-    });
-    progress.done();
-    json = {
-      tool: 'pair-curator',
-      command: 'simulate',
-      file: read.file,
-      features: info,
-      ...result,
-    };
-    markdown = realPoolMarkdown(result, pool, features);
-    svg = realPoolSvg(result, pool);
+    const scored = read.prompts.some(
+      (p) => p.completions.filter((c) => c.score !== undefined).length >= 2,
+    );
+    if (values.synthetic === true || !scored) {
+      if (!scored && !values.synthetic && !values.quiet) {
+        io.out(
+          'The pool has no scores to check against: drawing a synthetic truth on its features.',
+        );
+      }
+      const settings = inCommand(() => syntheticSettings(values, false));
+      const { matrix, offsets } = prepared.features;
+      const result = await simulate(settings, {
+        progress: progress.report,
+        onFeatures: { features: matrix.data, d: matrix.cols, offsets, pi0: prepared.pi0 },
+      });
+      progress.done();
+      json = {
+        tool: 'pair-curator',
+        command: 'simulate',
+        file: read.file,
+        features: info,
+        ...result,
+      };
+      markdown = syntheticMarkdown(result);
+      svg = syntheticSvg(result);
+    } else {
+      const settings = inCommand(() => realPoolSettings(values));
+      const result = await checkRealPool(scoredSubpool(prepared), settings, {
+        progress: progress.report,
+      });
+      progress.done();
+      json = {
+        tool: 'pair-curator',
+        command: 'simulate',
+        file: read.file,
+        features: info,
+        ...result,
+      };
+      markdown = realPoolMarkdown(result, pool, features);
+      svg = realPoolSvg(result, pool);
+    }
   }
 
   if (!values.quiet) io.out(markdown);
@@ -191,7 +223,7 @@ function inCommand<T>(parse: () => T): T {
   }
 }
 
-function syntheticSettings(values: Values) {
+function syntheticSettings(values: Values, drawnFeatures = true) {
   const defaults = DEFAULT_SIMULATION_SETTINGS;
   const world = defaults.world;
   const settings = {
@@ -214,7 +246,7 @@ function syntheticSettings(values: Values) {
   const { prompts, completions } = settings.world;
   const pairs = (prompts * completions * (completions - 1)) / 2;
   const largest = settings.budgets[settings.budgets.length - 1];
-  if (largest > pairs) {
+  if (drawnFeatures && largest > pairs) {
     throw new UsageError(
       `--budgets goes up to ${largest}, but the world has only ${pairs} candidate pairs; ` +
         'raise --prompts or --completions',
