@@ -1,6 +1,7 @@
-import { multiply, traceProduct } from './dense';
+import { EigenvalueDecomposition } from 'ml-matrix';
+import { multiply, toMatrix, traceProduct } from './dense';
 import type { InformationState } from './information-state';
-import { pairTotal } from './problem';
+import { pairTotal, type DesignProblem } from './problem';
 
 /**
  * The optimality certificate of a continuous design n (masses summing to `mass`, each at most
@@ -85,4 +86,24 @@ export function linearMaximum(d: Float64Array, mass: number, cap: number): numbe
     remaining -= take;
   }
   return sum;
+}
+
+/**
+ * A second lower bound, for trace criteria and budgets below the dimension, where the
+ * relaxation spreads mass over more directions than `labels` pairs can reach. Any exact design
+ * has Sigma = ridge Id + A with rank A <= labels (the budget plus prior labels), so Sigma equals
+ * ridge Id on a subspace V of dimension at least r - labels, and
+ *
+ *     tr(T Sigma^-1) >= tr(T P_V) / ridge >= (sum of the r - labels smallest eigenvalues of T) / ridge
+ *
+ * (Ky Fan). Zero when labels >= r, or for log det.
+ */
+export function rankBound(problem: DesignProblem, labels: number, ridge: number): number {
+  const { r, kind, target } = problem;
+  if (kind !== 'trace' || labels >= r || !(ridge > 0)) return 0;
+  const eig = new EigenvalueDecomposition(toMatrix(target, r), { assumeSymmetric: true });
+  const values = eig.realEigenvalues.map((v) => Math.max(0, v)).sort((a, b) => a - b);
+  let sum = 0;
+  for (let k = 0; k < r - labels; k++) sum += values[k];
+  return sum / ridge;
 }

@@ -18,6 +18,11 @@ export interface ContinuousOptions {
   signal?: AbortSignal;
   progress?: (fraction: number) => void;
   /**
+   * A lower bound already proven another way: once the design's value falls below it, its own
+   * certificate can no longer improve on it, and the solver stops.
+   */
+  floor?: number;
+  /**
    * Start from these masses (length P, summing to `mass`, within the caps), for example an
    * exact design, instead of building a sequential start.
    */
@@ -68,7 +73,12 @@ export async function solveContinuous(
   const checkEvery = options.checkEvery ?? 25;
   let certificate = certify(state, weights, mass, cap);
   let iterations = 0;
-  while (certificate.efficiency < options.targetEfficiency && iterations < options.maxIterations) {
+  const floor = options.floor ?? -Infinity;
+  while (
+    certificate.efficiency < options.targetEfficiency &&
+    iterations < options.maxIterations &&
+    !(state.value < floor)
+  ) {
     await checkpoint();
     const moved = exchangeStep(state, weights, cap);
     iterations++;

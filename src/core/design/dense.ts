@@ -150,6 +150,43 @@ export function projectRows(
   for (let c = 0; c < count; c++) out[c] = rowDot(rows, c * r, v, 0, r);
 }
 
+/**
+ * Two projections in one pass over the rows (each row is read once): outV[c] = rows[c] . v and
+ * outU[c] = rows[c] . u for the rows x r matrix `rows`.
+ */
+export function projectRowsTwice(
+  rows: Float64Array,
+  r: number,
+  v: Float64Array,
+  u: Float64Array,
+  outV: Float64Array,
+  outU: Float64Array,
+): void {
+  const count = outV.length;
+  for (let c = 0; c < count; c++) {
+    const offset = c * r;
+    let sv0 = 0;
+    let sv1 = 0;
+    let su0 = 0;
+    let su1 = 0;
+    let j = 0;
+    for (; j + 1 < r; j += 2) {
+      const x0 = rows[offset + j];
+      const x1 = rows[offset + j + 1];
+      sv0 += x0 * v[j];
+      sv1 += x1 * v[j + 1];
+      su0 += x0 * u[j];
+      su1 += x1 * u[j + 1];
+    }
+    if (j < r) {
+      sv0 += rows[offset + j] * v[j];
+      su0 += rows[offset + j] * u[j];
+    }
+    outV[c] = sv0 + sv1;
+    outU[c] = su0 + su1;
+  }
+}
+
 function rowDot(
   rows: Float64Array,
   offset: number,

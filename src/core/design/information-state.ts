@@ -4,6 +4,7 @@ import {
   multiply,
   multiplyVector,
   projectRows,
+  projectRowsTwice,
   spdInverse,
   symmetrize,
   transformRows,
@@ -88,29 +89,26 @@ export class InformationState {
     this.sigmaInverse = inverse;
     this.logDet = logDet;
 
-    // z = Sigma^-1 x row by row: q_e = (x_a - x_b)'(z_a - z_b).
+    // z = Sigma^-1 x row by row: q_e = x_a'z_a + x_b'z_b - 2 x_a'z_b (Sigma^-1 symmetric).
     const z = transformRows(x, r, inverse);
     const total = pairTotal(this.problem);
+    const self = rowProducts(x, z, r);
+    const q = this.q;
     for (let e = 0; e < total; e++) {
-      const a = pairA[e] * r;
-      const b = pairB[e] * r;
-      let sum = 0;
-      for (let j = 0; j < r; j++) sum += (x[a + j] - x[b + j]) * (z[a + j] - z[b + j]);
-      this.q[e] = sum;
+      const a = pairA[e];
+      const b = pairB[e];
+      q[e] = self[a] + self[b] - 2 * crossProduct(x, z, a * r, b * r, r);
     }
 
     if (this.problem.kind === 'trace') {
-      // w = T^(1/2) Sigma^-1 x row by row: t_e = |w_a - w_b|^2.
+      // w = T^(1/2) Sigma^-1 x row by row: t_e = |w_a - w_b|^2 = |w_a|^2 + |w_b|^2 - 2 w_a'w_b.
       const w = transformRows(x, r, multiply(this.problem.targetRoot, inverse, r));
+      const norms = rowProducts(w, w, r);
+      const t = this.t;
       for (let e = 0; e < total; e++) {
-        const a = pairA[e] * r;
-        const b = pairB[e] * r;
-        let sum = 0;
-        for (let j = 0; j < r; j++) {
-          const diff = w[a + j] - w[b + j];
-          sum += diff * diff;
-        }
-        this.t[e] = sum;
+        const a = pairA[e];
+        const b = pairB[e];
+        t[e] = Math.max(0, norms[a] + norms[b] - 2 * crossProduct(w, w, a * r, b * r, r));
       }
       let trace = 0;
       const target = this.problem.target;
@@ -131,14 +129,14 @@ export class InformationState {
     const { r, kind, target, x } = this.problem;
     const g = pairVector(this.problem, h, this.g);
     const v = multiplyVector(this.sigmaInverse, g, r);
-    projectRows(x, r, v, this.rowsV);
     let vtv = 0;
-    let u: Float64Array | undefined;
     if (kind === 'trace') {
       const tv = multiplyVector(target, v, r);
       vtv = dot(v, tv, r);
-      u = multiplyVector(this.sigmaInverse, tv, r);
-      projectRows(x, r, u, this.rowsU);
+      const u = multiplyVector(this.sigmaInverse, tv, r);
+      projectRowsTwice(x, r, v, u, this.rowsV, this.rowsU);
+    } else {
+      projectRows(x, r, v, this.rowsV);
     }
     this.projection = { pair: h, g, v, q: dot(g, v, r), vtv };
     return this.projection;
@@ -157,19 +155,24 @@ export class InformationState {
     const { pairA, pairB } = this.problem;
     const rowsV = this.rowsV;
     const rowsU = this.rowsU;
+    const q = this.q;
+    const t = this.t;
     if (kind === 'trace') {
       const alpha2vtv = alpha * alpha * vtv;
+      const twoAlpha = 2 * alpha;
       for (let e = 0; e < total; e++) {
-        const b = rowsV[pairA[e]] - rowsV[pairB[e]];
-        const c = rowsU[pairA[e]] - rowsU[pairB[e]];
-        this.q[e] -= alpha * b * b;
-        this.t[e] += alpha2vtv * b * b - 2 * alpha * b * c;
+        const a = pairA[e];
+        const c = pairB[e];
+        const b = rowsV[a] - rowsV[c];
+        const bb = b * b;
+        q[e] -= alpha * bb;
+        t[e] += alpha2vtv * bb - twoAlpha * b * (rowsU[a] - rowsU[c]);
       }
       this.trace -= alpha * vtv;
     } else {
       for (let e = 0; e < total; e++) {
         const b = rowsV[pairA[e]] - rowsV[pairB[e]];
-        this.q[e] -= alpha * b * b;
+        q[e] -= alpha * b * b;
       }
     }
     this.logDet += Math.log1p(rho * qh);
@@ -211,6 +214,33 @@ export class InformationState {
       out[e] = value - drop;
     }
   }
+}
+
+/** out[c] = a_c . b_c for the rows of two n x r matrices. */
+function rowProducts(a: Float64Array, b: Float64Array, r: number): Float64Array {
+  const n = a.length / r;
+  const out = new Float64Array(n);
+  for (let c = 0; c < n; c++) out[c] = crossProduct(a, b, c * r, c * r, r);
+  return out;
+}
+
+/** a[aOffset .. +r] . b[bOffset .. +r]. */
+function crossProduct(
+  a: Float64Array,
+  b: Float64Array,
+  aOffset: number,
+  bOffset: number,
+  r: number,
+): number {
+  let s0 = 0;
+  let s1 = 0;
+  let j = 0;
+  for (; j + 1 < r; j += 2) {
+    s0 += a[aOffset + j] * b[bOffset + j];
+    s1 += a[aOffset + j + 1] * b[bOffset + j + 1];
+  }
+  if (j < r) s0 += a[aOffset + j] * b[bOffset + j];
+  return s0 + s1;
 }
 
 interface Projection {

@@ -1,5 +1,5 @@
 import { baselinePairs } from './baselines';
-import { efficiencyOf } from './certificate';
+import { efficiencyOf, rankBound } from './certificate';
 import { checkFeasible, type ExactConstraints } from './constraints';
 import { solveContinuous } from './continuous';
 import { throwIfAborted } from './cooperative';
@@ -18,6 +18,9 @@ export interface DesignInput {
   settings: DesignSettings;
   /** Information every design starts from: the ridge plus prior labels (default: the ridge). */
   base?: Float64Array;
+  /** Number of labels already in `base`, and the ridge in it, for the rank bound. */
+  priorLabels?: number;
+  ridge?: number;
   /** Prompt indices to cover. */
   cover?: number[];
   /** Per-completion file score (NaN where absent), for the score baselines. */
@@ -113,6 +116,8 @@ export async function runDesign(input: DesignInput): Promise<DesignOutcome> {
 
   report('continuous design', 0);
   const cap = settings.allowRepeats ? Infinity : 1;
+  const labels = settings.budget + (input.priorLabels ?? 0);
+  const rankFloor = rankBound(problem, labels, input.ridge ?? problem.base[0]);
   const continuous = await timed('continuous', () =>
     solveContinuous(
       problem,
@@ -124,12 +129,13 @@ export async function runDesign(input: DesignInput): Promise<DesignOutcome> {
         signal: input.signal,
         progress: (f) => report('continuous design', f),
         start: greedyRun ? massesOf(greedyRun.order, pairTotal(problem)) : undefined,
+        floor: rankFloor,
       },
       base,
     ),
   );
-  const efficiency = (value: number) =>
-    efficiencyOf(problem.kind, value, continuous.lowerBound, problem.r);
+  const lowerBound = Math.max(continuous.lowerBound, rankFloor);
+  const efficiency = (value: number) => efficiencyOf(problem.kind, value, lowerBound, problem.r);
 
   for (const method of wanted) {
     throwIfAborted(input.signal);
@@ -193,7 +199,7 @@ export async function runDesign(input: DesignInput): Promise<DesignOutcome> {
     baselines,
     weights: continuous.weights,
     continuousValue: continuous.value,
-    lowerBound: continuous.lowerBound,
+    lowerBound,
     efficiency: best.efficiency,
     gap: continuous.gap,
     iterations: continuous.iterations,
