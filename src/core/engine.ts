@@ -45,10 +45,16 @@ export interface PoolScores {
   indexOf(prompt: number, a: number, b: number): number;
 }
 
-/** Featurizes a pool and estimates pi_0 and I. */
+/**
+ * Featurizes a pool and estimates pi_0 and I. The projected features are scaled so that their
+ * variance, averaged over the r dimensions, is one: the PCA scores of standardised inputs carry
+ * variances that grow with the input width (4096 hashed n-grams, or the embedding size), and
+ * without this the ridge would mean a different amount of information in every pool.
+ */
 export function preparePool(pool: Pool, options: FeatureOptions = {}): PreparedPool {
   const features = featurize(pool, options);
   const { rows, cols, data } = features.matrix;
+  normaliseScale(data, rows, cols);
   const completions = pool.prompts.flatMap((p) => p.completions);
   const logp = Float64Array.from(completions, (c) => c.logpRef ?? NaN);
   const reference = referencePolicy(data, cols, features.offsets, logp);
@@ -62,6 +68,26 @@ export function preparePool(pool: Pool, options: FeatureOptions = {}): PreparedP
     scores: scores.some((s) => !isNaN(s)) && rows > 0 ? scores : undefined,
     problems: new Map(),
   };
+}
+
+/** Scales an n x r matrix in place so that its centred rows have mean squared norm r. */
+function normaliseScale(data: Float64Array, rows: number, cols: number): void {
+  if (rows < 2 || cols === 0) return;
+  const mean = new Float64Array(cols);
+  for (let c = 0; c < rows; c++) {
+    for (let j = 0; j < cols; j++) mean[j] += data[c * cols + j] / rows;
+  }
+  let total = 0;
+  for (let c = 0; c < rows; c++) {
+    for (let j = 0; j < cols; j++) {
+      const d = data[c * cols + j] - mean[j];
+      total += d * d;
+    }
+  }
+  const variance = total / (rows * cols);
+  if (!(variance > 0)) return;
+  const scale = 1 / Math.sqrt(variance);
+  for (let i = 0; i < rows * cols; i++) data[i] *= scale;
 }
 
 /** The design problem of a prepared pool for a criterion, beta and ridge (cached). */
@@ -135,6 +161,8 @@ export async function designPool(
     problem,
     settings,
     base: priorInformation(prepared, problem),
+    priorLabels: prepared.pool.labels.length,
+    ridge: settings.ridge,
     cover,
     scores: prepared.scores,
     pi0: prepared.pi0,

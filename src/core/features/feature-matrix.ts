@@ -22,6 +22,12 @@ export interface FeatureOptions {
   hashDim?: number;
   /** Seed for any random choice in featurizing (the randomized PCA sketch). */
   seed?: number;
+  /**
+   * Extra passes of subspace iteration when the PCA is randomized (n-grams, or embeddings wider
+   * than 1024): each sharpens the axes and costs two passes over the features. Default: as many
+   * as a fixed work budget allows, at most 2 (none for a pool of thousands of long texts).
+   */
+  powerIterations?: number;
   signal?: AbortSignal;
 }
 
@@ -34,6 +40,10 @@ export interface FeatureInfo {
   dim: number;
   /** Share of the standardised variance the projection keeps, in [0, 1]. */
   explainedVariance: number;
+  /** How the principal axes were found: exact covariance eigenvectors, or a randomized sketch. */
+  pca?: 'covariance' | 'randomized';
+  /** Completions the axes were found from (all, or a seeded sample of a large pool). */
+  basisRows?: number;
 }
 
 export interface Features {
