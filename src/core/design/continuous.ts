@@ -70,7 +70,7 @@ export async function solveContinuous(
     await seedSequentially(state, weights, options, checkpoint);
   }
 
-  const checkEvery = options.checkEvery ?? 25;
+  const checkEvery = options.checkEvery ?? 50;
   let certificate = certify(state, weights, mass, cap);
   let iterations = 0;
   const floor = options.floor ?? -Infinity;

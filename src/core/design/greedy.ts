@@ -62,6 +62,7 @@ export async function greedyDesign(
   let swaps = 0;
   for (; passes < maxPasses; passes++) {
     let made = 0;
+    const before = state.value;
     for (let position = 0; position < order.length; position++) {
       await checkpoint();
       const out = order[position];
@@ -88,7 +89,11 @@ export async function greedyDesign(
       made++;
     }
     swaps += made;
-    if (made === 0) break;
+    // A pass that gains less than 0.01 % is not worth another full pass.
+    if (made === 0 || before - state.value < 1e-4 * Math.abs(before)) {
+      passes++;
+      break;
+    }
   }
   state.recompute();
   return { order, value: state.value, passes, swaps };

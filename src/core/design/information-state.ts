@@ -50,7 +50,7 @@ export class InformationState {
     readonly problem: DesignProblem,
     sigma: Float64Array,
     /** Recompute from scratch after this many rank-one updates, to bound round-off. */
-    readonly recomputeEvery = 256,
+    readonly recomputeEvery = 512,
   ) {
     const total = pairTotal(problem);
     this.sigma = sigma.slice();

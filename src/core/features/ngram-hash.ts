@@ -145,7 +145,7 @@ function fnvRange(h: number, codes: Uint16Array, start: number, end: number): nu
  */
 export class NgramHasher {
   private readonly counts: Float64Array;
-  /** Buckets that left zero since the last drain (a bucket can appear twice). */
+  /** Buckets that left zero since the last drain, in that order (a bucket may recur). */
   private readonly touched: Int32Array;
   /** For a power-of-two hashDim, the bucket is the top bits of the mixed hash. */
   private readonly shift: number;
