@@ -5,8 +5,9 @@ import { HELP } from './help';
 import { parseSimulateArgs, simulateCommand } from './simulate-command';
 
 /**
- * The command line: `pair-curator design|score|export|simulate FILE [options]`. Exit status 0 when done, 1 on
- * bad input (the pool, an unwritable output), 2 on bad usage; errors go to stderr.
+ * The command line: `pair-curator design|score|export|simulate FILE [options]`. Exit status 0
+ * when done, 1 on bad input (the pool, an unwritable output), 2 on bad usage; errors go to
+ * stderr.
  */
 export async function main(argv: string[], io: Console): Promise<number> {
   const [command, ...args] = argv;

@@ -34,14 +34,17 @@ export function formatDesignSummary(
   const cert = result.certificate;
   const lines = [
     `Features: ${info.featurizer}, ${info.inputDim} -> ${info.dim} dimensions ` +
-      `(${(100 * info.explainedVariance).toFixed(1)} % of variance); pi_0 ${result.referencePolicy}`,
-    `Design: ${result.chosen.length} pairs by ${result.method} on criterion ${result.criterion}; ` +
-      `value ${fmt(result.value)} (continuous optimum ${fmt(result.continuousValue)})`,
+      `(${(100 * info.explainedVariance).toFixed(1)} % of variance); ` +
+      `pi_0 ${result.referencePolicy}`,
+    `Design: ${result.chosen.length} pairs by ${result.method} on criterion ` +
+      `${result.criterion}; value ${fmt(result.value)} ` +
+      `(continuous relaxation ${fmt(result.continuousValue)})`,
     `Certificate: this selection is at least ${(100 * cert.efficiency).toFixed(1)} % as ` +
-      `efficient as the best possible design of this budget (lower bound ${fmt(cert.lowerBound)}, ` +
-      `${cert.iterations} solver steps${cert.converged ? '' : ', target not reached'})`,
+      'efficient as the best possible design of this budget ' +
+      `(lower bound ${fmt(cert.lowerBound)}, ${cert.iterations} solver steps` +
+      `${cert.converged ? '' : ', solver target not reached'})`,
     '',
-    '  series           criterion    efficiency   uniform / series',
+    '  series           criterion    efficiency   uniform needs',
   ];
   const uniform = result.baselines.find((b) => b.name === 'uniform')?.criterion;
   const row = (name: string, value: number, efficiency: number) => {
@@ -54,6 +57,13 @@ export function formatDesignSummary(
   lines.push(row(`design (${result.method})`, result.value, cert.efficiency));
   for (const baseline of result.baselines) {
     lines.push(row(baseline.name, baseline.criterion, baseline.efficiency));
+  }
+  if (uniform && result.criterion !== 'd') {
+    lines.push(
+      '',
+      'uniform needs: how many times the labels uniform random pairs need to reach each',
+      "series' criterion (the criterion falls as one over the number of labels).",
+    );
   }
   lines.push('', `Wrote ${paths.pairsPath}`, `      ${paths.reportPath}`);
   return lines.join('\n');
