@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util';
 import type { CriterionName, ExactMethod } from '../core/design/types';
 import type { FeaturizerName } from '../core/features/feature-matrix';
-import type { FieldMapping, MappedField, PoolFormat, PoolShape } from '../core/pool/pool';
+import type {
+  FieldMapping,
+  MappedField,
+  PoolFormat,
+  PoolShape,
+  ReadOptions,
+} from '../core/pool/pool';
 
 /** Bad usage: the CLI prints the message and the command's help, and exits with status 2. */
 export class UsageError extends Error {
@@ -146,3 +152,15 @@ export const METHODS: readonly ExactMethod[] = ['auto', 'greedy', 'sample', 'rou
 export const FEATURIZERS: readonly FeaturizerName[] = ['auto', 'embedding', 'ngram'];
 export const SHAPES: readonly PoolShape[] = ['long', 'wide', 'pairs'];
 export const FORMATS: readonly PoolFormat[] = ['jsonl', 'json', 'csv', 'tsv'];
+
+/** The reading options every command that takes a pool shares: --map, --shape, --input-format. */
+export function readOptions(values: Values): ReadOptions {
+  return {
+    map: mappingOption(values),
+    shape: values.shape === undefined ? undefined : choiceOption(values, 'shape', SHAPES, 'long'),
+    format:
+      values['input-format'] === undefined
+        ? undefined
+        : choiceOption(values, 'input-format', FORMATS, 'jsonl'),
+  };
+}

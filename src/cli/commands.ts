@@ -3,20 +3,17 @@ import { DEFAULT_DESIGN_SETTINGS, type DesignSettings } from '../core/design/typ
 import { buildReport, designPool, preparePool, renderPairs, scorePool } from '../core/engine';
 import type { FeatureOptions } from '../core/features/feature-matrix';
 import { readPoolFile, summarisePool, type Pool } from '../core/pool';
-import type { ReadOptions } from '../core/pool/pool';
 import { writeFileAtomic } from '../core/report/atomic-write';
 import { exportTrl } from '../core/report/trl-export';
 import { promises as fs } from 'node:fs';
 import {
   CRITERIA,
   FEATURIZERS,
-  FORMATS,
   METHODS,
-  SHAPES,
   UsageError,
   choiceOption,
   integerOption,
-  mappingOption,
+  readOptions,
   numberOption,
 } from './arguments';
 import { formatDesignSummary, formatPoolSummary } from './summary';
@@ -28,17 +25,6 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 export interface Console {
   out: (text: string) => void;
   err: (text: string) => void;
-}
-
-function readOptions(values: Values): ReadOptions {
-  return {
-    map: mappingOption(values),
-    shape: values.shape === undefined ? undefined : choiceOption(values, 'shape', SHAPES, 'long'),
-    format:
-      values['input-format'] === undefined
-        ? undefined
-        : choiceOption(values, 'input-format', FORMATS, 'jsonl'),
-  };
 }
 
 function featureOptions(values: Values, seed: number): FeatureOptions {

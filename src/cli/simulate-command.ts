@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { preparePool } from '../core/engine';
 import { readPoolFile } from '../core/pool';
-import type { ReadOptions } from '../core/pool/pool';
 import { writeFileAtomic } from '../core/report/atomic-write';
 import {
   checkRealPool,
@@ -18,12 +17,10 @@ import {
 } from '../core/simulate';
 import {
   FEATURIZERS,
-  FORMATS,
-  SHAPES,
   UsageError,
   choiceOption,
   integerOption,
-  mappingOption,
+  readOptions,
   numberOption,
 } from './arguments';
 import { formatPoolSummary } from './summary';
@@ -265,17 +262,6 @@ function realPoolSettings(values: Values) {
     beta: numberOption(values, 'beta', defaults.beta),
     ridge: numberOption(values, 'ridge', defaults.ridge),
     temperature: numberOption(values, 'temperature', defaults.temperature),
-  };
-}
-
-function readOptions(values: Values): ReadOptions {
-  return {
-    map: mappingOption(values),
-    shape: values.shape === undefined ? undefined : choiceOption(values, 'shape', SHAPES, 'long'),
-    format:
-      values['input-format'] === undefined
-        ? undefined
-        : choiceOption(values, 'input-format', FORMATS, 'jsonl'),
   };
 }
 

@@ -94,7 +94,8 @@ export function linearMaximum(d: Float64Array, mass: number, cap: number): numbe
  * has Sigma = ridge Id + A with rank A <= labels (the budget plus prior labels), so Sigma equals
  * ridge Id on a subspace V of dimension at least r - labels, and
  *
- *     tr(T Sigma^-1) >= tr(T P_V) / ridge >= (sum of the r - labels smallest eigenvalues of T) / ridge
+ *     tr(T Sigma^-1) >= tr(T P_V) / ridge
+ *                    >= (sum of the r - labels smallest eigenvalues of T) / ridge
  *
  * (Ky Fan). Zero when labels >= r, or for log det.
  */

@@ -142,12 +142,12 @@ export function projectRows(
   if (only) {
     for (let idx = 0; idx < only.length; idx++) {
       const c = only[idx];
-      out[c] = rowDot(rows, c * r, v, 0, r);
+      out[c] = dotAt(rows, v, c * r, 0, r);
     }
     return;
   }
   const count = out.length;
-  for (let c = 0; c < count; c++) out[c] = rowDot(rows, c * r, v, 0, r);
+  for (let c = 0; c < count; c++) out[c] = dotAt(rows, v, c * r, 0, r);
 }
 
 /**
@@ -187,10 +187,11 @@ export function projectRowsTwice(
   }
 }
 
-function rowDot(
+/** rows[offset .. offset + r] . v[vOffset .. vOffset + r]. */
+export function dotAt(
   rows: Float64Array,
-  offset: number,
   v: Float64Array,
+  offset: number,
   vOffset: number,
   r: number,
 ): number {
@@ -218,7 +219,7 @@ export function transformRows(rows: Float64Array, r: number, a: Float64Array): F
   const out = new Float64Array(rows.length);
   for (let c = 0; c < n; c++) {
     const offset = c * r;
-    for (let i = 0; i < r; i++) out[offset + i] = rowDot(rows, offset, a, i * r, r);
+    for (let i = 0; i < r; i++) out[offset + i] = dotAt(rows, a, offset, i * r, r);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import {
   addOuter,
+  dotAt,
   dot,
   multiply,
   multiplyVector,
@@ -97,7 +98,7 @@ export class InformationState {
     for (let e = 0; e < total; e++) {
       const a = pairA[e];
       const b = pairB[e];
-      q[e] = self[a] + self[b] - 2 * crossProduct(x, z, a * r, b * r, r);
+      q[e] = self[a] + self[b] - 2 * dotAt(x, z, a * r, b * r, r);
     }
 
     if (this.problem.kind === 'trace') {
@@ -108,7 +109,7 @@ export class InformationState {
       for (let e = 0; e < total; e++) {
         const a = pairA[e];
         const b = pairB[e];
-        t[e] = Math.max(0, norms[a] + norms[b] - 2 * crossProduct(w, w, a * r, b * r, r));
+        t[e] = Math.max(0, norms[a] + norms[b] - 2 * dotAt(w, w, a * r, b * r, r));
       }
       let trace = 0;
       const target = this.problem.target;
@@ -220,27 +221,8 @@ export class InformationState {
 function rowProducts(a: Float64Array, b: Float64Array, r: number): Float64Array {
   const n = a.length / r;
   const out = new Float64Array(n);
-  for (let c = 0; c < n; c++) out[c] = crossProduct(a, b, c * r, c * r, r);
+  for (let c = 0; c < n; c++) out[c] = dotAt(a, b, c * r, c * r, r);
   return out;
-}
-
-/** a[aOffset .. +r] . b[bOffset .. +r]. */
-function crossProduct(
-  a: Float64Array,
-  b: Float64Array,
-  aOffset: number,
-  bOffset: number,
-  r: number,
-): number {
-  let s0 = 0;
-  let s1 = 0;
-  let j = 0;
-  for (; j + 1 < r; j += 2) {
-    s0 += a[aOffset + j] * b[bOffset + j];
-    s1 += a[aOffset + j + 1] * b[bOffset + j + 1];
-  }
-  if (j < r) s0 += a[aOffset + j] * b[bOffset + j];
-  return s0 + s1;
 }
 
 interface Projection {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { solveContinuous } from '../../../src/core/design/continuous';
 import { greedyDesign } from '../../../src/core/design/greedy';
-import { efficiencyOf } from '../../../src/core/design/certificate';
+import { efficiencyOf, rankBound } from '../../../src/core/design/certificate';
 import { roundDesign } from '../../../src/core/design/rounding';
 import { bruteForceBest, randomProblem } from './random-problem';
 
@@ -72,4 +72,20 @@ test('without caps the continuous design reaches its certificate target', async 
   assert.ok(design.converged, `efficiency ${design.efficiency}`);
   const total = design.weights.reduce((a, b) => a + b, 0);
   assert.ok(Math.abs(total - 10) < 1e-9);
+});
+
+test('the rank bound holds below the dimension and is zero at or above it', () => {
+  for (const criterion of ['dpo', 'a'] as const) {
+    for (let seed = 1; seed <= 6; seed++) {
+      const problem = randomProblem(seed, [4, 4, 3], 4, criterion);
+      for (const budget of [1, 2, 3]) {
+        const best = bruteForceBest(problem, budget);
+        const bound = rankBound(problem, budget, 1e-3);
+        assert.ok(bound > 0 && bound <= best.value * (1 + 1e-9), `${bound} vs ${best.value}`);
+      }
+      assert.equal(rankBound(problem, 4, 1e-3), 0);
+    }
+  }
+  // For the a criterion (T = Id) the bound is (r - labels) / ridge exactly.
+  assert.equal(rankBound(randomProblem(1, [3, 3], 4, 'a'), 1, 1e-3), 3 / 1e-3);
 });
