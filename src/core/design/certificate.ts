@@ -28,6 +28,7 @@ export function certify(
   weights: Float64Array,
   mass: number,
   cap: number,
+  base: Float64Array = state.problem.base,
 ): CertificateValues {
   const problem = state.problem;
   const total = pairTotal(problem);
@@ -44,9 +45,9 @@ export function certify(
   let lowerBound: number;
   if (problem.kind === 'trace') {
     const m = multiply(multiply(state.sigmaInverse, problem.target, r), state.sigmaInverse, r);
-    lowerBound = (value * value) / (best + traceProduct(m, problem.base, r));
+    lowerBound = (value * value) / (best + traceProduct(m, base, r));
   } else {
-    const bound = best + traceProduct(state.sigmaInverse, problem.base, r);
+    const bound = best + traceProduct(state.sigmaInverse, base, r);
     lowerBound = value - r * Math.log(bound / r);
   }
   return {

@@ -71,7 +71,7 @@ export async function solveContinuous(
   }
 
   const checkEvery = options.checkEvery ?? 50;
-  let certificate = certify(state, weights, mass, cap);
+  let certificate = certify(state, weights, mass, cap, base);
   let iterations = 0;
   const floor = options.floor ?? -Infinity;
   while (
@@ -83,13 +83,13 @@ export async function solveContinuous(
     const moved = exchangeStep(state, weights, cap);
     iterations++;
     if (!moved || iterations % checkEvery === 0) {
-      certificate = certify(state, weights, mass, cap);
+      certificate = certify(state, weights, mass, cap, base);
       options.progress?.(Math.min(1, iterations / options.maxIterations));
       if (!moved) break;
     }
   }
   state.recompute();
-  certificate = certify(state, weights, mass, cap);
+  certificate = certify(state, weights, mass, cap, base);
   return {
     ...certificate,
     weights,

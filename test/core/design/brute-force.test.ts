@@ -4,6 +4,7 @@ import { solveContinuous } from '../../../src/core/design/continuous';
 import { greedyDesign } from '../../../src/core/design/greedy';
 import { efficiencyOf, rankBound } from '../../../src/core/design/certificate';
 import { roundDesign } from '../../../src/core/design/rounding';
+import { criterionValue, designInformation } from '../../../src/core/design/criterion';
 import { bruteForceBest, randomProblem } from './random-problem';
 
 for (const criterion of ['dpo', 'a', 'd'] as const) {
@@ -88,4 +89,36 @@ test('the rank bound holds below the dimension and is zero at or above it', () =
   }
   // For the a criterion (T = Id) the bound is (r - labels) / ridge exactly.
   assert.equal(rankBound(randomProblem(1, [3, 3], 4, 'a'), 1, 1e-3), 3 / 1e-3);
+});
+
+test('with prior labels in the base, the certificate still bounds every subset', async () => {
+  for (const criterion of ['dpo', 'a', 'd'] as const) {
+    const problem = randomProblem(21, [4, 3, 3], 3, criterion);
+    // Three labels already bought, counted in the base as the engine does with prior labels.
+    const base = designInformation(problem, [0, 7, 8]);
+    for (const budget of [1, 2, 3, 4]) {
+      let best = Infinity;
+      const visit = (start: number, chosen: number[]) => {
+        if (chosen.length === budget) {
+          best = Math.min(
+            best,
+            criterionValue(problem, designInformation(problem, chosen, undefined, base)),
+          );
+          return;
+        }
+        for (let e = start; e < problem.pairA.length; e++) visit(e + 1, [...chosen, e]);
+      };
+      visit(0, []);
+      const continuous = await solveContinuous(
+        problem,
+        { mass: budget, cap: 1, targetEfficiency: 0.9999, maxIterations: 3000 },
+        base,
+      );
+      assert.ok(
+        continuous.lowerBound <= best + 1e-9 * Math.abs(best),
+        `${continuous.lowerBound} > ${best}`,
+      );
+      assert.ok(continuous.value <= best + 1e-9 * Math.abs(best));
+    }
+  }
 });
