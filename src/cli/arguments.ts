@@ -84,20 +84,27 @@ export function integerOption(
 ): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
-  const value = Number(raw);
+  const value = /^\s*-?\d+\s*$/.test(String(raw)) ? Number(raw) : NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
   }
   return value;
 }
 
-/** A positive number option, or its default. */
-export function numberOption(values: Values, name: string, fallback: number): number {
+/** A positive number option within bounds, or its default. */
+export function numberOption(
+  values: Values,
+  name: string,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_VALUE,
+): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`--${name} must be a positive number, got '${raw}'`);
+  if (!Number.isFinite(value) || value <= 0 || value < min || value > max) {
+    const range = min > 0 || max < Number.MAX_VALUE ? ` from ${min} to ${max}` : '';
+    throw new UsageError(`--${name} must be a positive number${range}, got '${raw}'`);
   }
   return value;
 }

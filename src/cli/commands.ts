@@ -3,7 +3,7 @@ import { DEFAULT_DESIGN_SETTINGS, type DesignSettings } from '../core/design/typ
 import { buildReport, designPool, preparePool, renderPairs, scorePool } from '../core/engine';
 import type { FeatureOptions } from '../core/features/feature-matrix';
 import { readPoolFile, summarisePool, type Pool } from '../core/pool';
-import { writeFileAtomic } from '../core/report/atomic-write';
+import { checkOutputs, writeFilesAtomic } from '../core/report/atomic-write';
 import { exportTrl } from '../core/report/trl-export';
 import { promises as fs } from 'node:fs';
 import {
@@ -44,13 +44,13 @@ function designSettings(values: Values, requireBudget: boolean): DesignSettings 
     criterion: choiceOption(values, 'criterion', CRITERIA, 'dpo'),
     budget: integerOption(values, 'budget', DEFAULT_DESIGN_SETTINGS.budget, 1),
     method: choiceOption(values, 'method', METHODS, 'auto'),
-    beta: numberOption(values, 'beta', DEFAULT_DESIGN_SETTINGS.beta),
-    ridge: numberOption(values, 'ridge', DEFAULT_DESIGN_SETTINGS.ridge),
+    beta: numberOption(values, 'beta', DEFAULT_DESIGN_SETTINGS.beta, 1e-6, 1e3),
+    ridge: numberOption(values, 'ridge', DEFAULT_DESIGN_SETTINGS.ridge, 1e-12, 1e6),
     maxPerPrompt: integerOption(values, 'max-per-prompt', 0, 0),
     coverPrompts: ((values.cover as string[] | undefined) ?? []).flatMap((c) => c.split(',')),
     allowRepeats: values.repeats === true,
     seed: integerOption(values, 'seed', 0, 0, 2 ** 31 - 1),
-    targetEfficiency: numberOption(values, 'target-efficiency', 0.99),
+    targetEfficiency: numberOption(values, 'target-efficiency', 0.99, 0, 1),
     maxIterations: integerOption(
       values,
       'max-iterations',
@@ -73,6 +73,7 @@ export async function designCommand(path: string, values: Values, io: Console): 
   const format = choiceOption(values, 'format', ['jsonl', 'csv'] as const, 'jsonl');
   const pairsPath = (values.out as string | undefined) ?? outputPath(path, `pairs.${format}`);
   const reportPath = (values.report as string | undefined) ?? outputPath(path, 'design.json');
+  await checkOutputs([pairsPath, reportPath], path);
 
   const timings: Record<string, number> = {};
   let mark = Date.now();
@@ -84,7 +85,7 @@ export async function designCommand(path: string, values: Values, io: Console): 
   lap('read');
   const prepared = preparePool(pool, featureOptions(values, settings.seed));
   lap('features');
-  const progress = terminalProgress();
+  const progress = terminalProgress(values.quiet === true);
   const result = await designPool(prepared, settings, { progress: progress.report });
   progress.done();
   lap('design');
@@ -93,8 +94,10 @@ export async function designCommand(path: string, values: Values, io: Console): 
     outputs: { pairs: pairsPath, report: reportPath },
   });
   report.timingsMs = { ...timings, ...result.timingsMs };
-  await writeFileAtomic(pairsPath, renderPairs(prepared, result, format), path);
-  await writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`, path);
+  await writeFilesAtomic([
+    { path: pairsPath, text: renderPairs(prepared, result, format) },
+    { path: reportPath, text: `${JSON.stringify(report, null, 2)}\n` },
+  ]);
   if (!values.quiet) io.out(formatDesignSummary(prepared, result, { pairsPath, reportPath }));
 }
 
@@ -125,7 +128,7 @@ export async function scoreCommand(path: string, values: Values, io: Console): P
   });
   const text =
     format === 'csv'
-      ? `${Papa.unparse(rows, { newline: '\n' })}\n`
+      ? `${Papa.unparse(rows, { newline: '\n', escapeFormulae: true })}\n`
       : rows.map((row) => `${JSON.stringify(row)}\n`).join('');
   const summary = summarisePool(pool);
   const report = {
@@ -143,8 +146,10 @@ export async function scoreCommand(path: string, values: Values, io: Console): P
     seed: settings.seed,
     uniformValue: scored.uniformValue,
   };
-  await writeFileAtomic(outPath, text, path);
-  await writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`, path);
+  await writeFilesAtomic([
+    { path: outPath, text },
+    { path: reportPath, text: `${JSON.stringify(report, null, 2)}\n` },
+  ]);
   if (!values.quiet) {
     io.out(
       `Scored ${rows.length} pairs; best ${rows[0]?.score ?? 0} (${rows[0]?.prompt_id ?? '-'})`,
@@ -156,7 +161,8 @@ export async function scoreCommand(path: string, values: Values, io: Console): P
 /** `export`: a labelled pairs file as a TRL prompt / chosen / rejected dataset. */
 export async function exportCommand(path: string, values: Values, io: Console): Promise<void> {
   const outPath = (values.out as string | undefined) ?? outputPath(path, 'trl.jsonl');
-  const result = exportTrl(await fs.readFile(path, 'utf8'), path);
+  await checkOutputs([outPath], path);
+  const result = exportTrl(await readText(path), path);
   if (result.problems.length > 0) {
     const first = result.problems[0];
     const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more)` : '';
@@ -164,11 +170,20 @@ export async function exportCommand(path: string, values: Values, io: Console): 
       `${first.file}:${first.line} (${first.field ?? 'line'}): ${first.message}${more}`,
     );
   }
-  await writeFileAtomic(outPath, result.text, path);
+  await writeFilesAtomic([{ path: outPath, text: result.text }]);
   if (!values.quiet) {
     io.out(
       `Exported ${result.exported} labelled pairs to ${outPath}` +
         ` (${result.unlabelled} unlabelled, ${result.ties} ties or skips left out)`,
     );
+  }
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`Cannot read ${path}${code === 'EISDIR' ? ': it is a folder' : ` (${code})`}`);
   }
 }

@@ -50,21 +50,30 @@ export async function main(argv: string[], io: Console): Promise<number> {
 }
 
 function describe(error: unknown): string {
+  const message = (error as Error)?.message ?? String(error);
   if (error instanceof PoolError) {
     const where = [error.file, error.line].filter((p) => p !== undefined).join(':');
-    return `${where}${error.field ? ` (${error.field})` : ''}: ${error.message}`;
+    const prefix = `${where}${error.field ? ` (${error.field})` : ''}`;
+    const text = message.length > 600 ? `${message.slice(0, 600)}...` : message;
+    return text.startsWith(where) ? text : `${prefix}: ${text}`;
   }
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-    return (error as Error).message;
-  }
-  return (error as Error).message ?? String(error);
+  return message;
+}
+
+/**
+ * Pool content reaches the terminal (ids, messages quoting fields): control characters are shown
+ * as escapes so that a hostile file cannot move the cursor or retitle the window.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) =>
+    c === '\r' ? '' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 if (require.main === module) {
   main(process.argv.slice(2), {
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    out: (text) => process.stdout.write(`${printable(text)}\n`),
+    err: (text) => process.stderr.write(`${printable(text)}\n`),
   }).then(
     (status) => (process.exitCode = status),
     (error) => {

@@ -4,7 +4,10 @@ import type { ProgressFn } from '../core/design/types';
  * A one-line progress display on stderr for runs over a second, redrawn in place; silent when
  * stderr is not a terminal, so that logs and pipes stay clean.
  */
-export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): {
+export function terminalProgress(
+  quiet = false,
+  stream: NodeJS.WriteStream = process.stderr,
+): {
   report: ProgressFn;
   done: () => void;
 } {
@@ -12,7 +15,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): {
   let shown = false;
   let lastDraw = 0;
   const report: ProgressFn = (stage, fraction) => {
-    if (!stream.isTTY) return;
+    if (quiet || !stream.isTTY) return;
     const now = Date.now();
     if (now - started < 1000 || now - lastDraw < 100) return;
     lastDraw = now;

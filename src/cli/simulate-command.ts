@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { preparePool } from '../core/engine';
 import { readPoolFile } from '../core/pool';
-import { writeFileAtomic } from '../core/report/atomic-write';
+import { writeFilesAtomic } from '../core/report/atomic-write';
 import {
   checkRealPool,
   DEFAULT_REAL_POOL_SETTINGS,
@@ -127,7 +127,7 @@ export async function simulateCommand(
   io: { out(text: string): void; err(text: string): void },
 ): Promise<void> {
   const outDir = values.out as string | undefined;
-  const progress = terminalProgress();
+  const progress = terminalProgress(values.quiet === true);
   let json: unknown;
   let markdown: string;
   let svg: string;
@@ -204,7 +204,7 @@ export async function simulateCommand(
     [join(outDir, 'simulate.md'), markdown],
     [join(outDir, 'simulate.svg'), svg],
   ];
-  for (const [path, text] of written) await writeFileAtomic(path, text);
+  await writeFilesAtomic(written.map(([path, text]) => ({ path, text })));
   if (!values.quiet) io.out(`Wrote ${written.map(([path]) => path).join('\n      ')}`);
 }
 

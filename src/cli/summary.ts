@@ -31,11 +31,17 @@ export function formatDesignSummary(
   paths: { pairsPath: string; reportPath: string },
 ): string {
   const info = prepared.features.info;
+  const completions = prepared.pool.prompts.flatMap((p) => p.completions);
+  const embedded = completions.filter((c) => c.embedding).length;
+  const why =
+    info.featurizer === 'ngram' && embedded > 0
+      ? ` (n-grams: only ${embedded} of ${completions.length} completions have a usable embedding)`
+      : '';
   const cert = result.certificate;
   const lines = [
     `Features: ${info.featurizer}, ${info.inputDim} -> ${info.dim} dimensions ` +
       `(${(100 * info.explainedVariance).toFixed(1)} % of variance); ` +
-      `pi_0 ${result.referencePolicy}`,
+      `pi_0 ${result.referencePolicy}${why}`,
     `Design: ${result.chosen.length} pairs by ${result.method} on criterion ` +
       `${result.criterion}; value ${fmt(result.value)} ` +
       `(continuous relaxation ${fmt(result.continuousValue)})`,
@@ -56,7 +62,11 @@ export function formatDesignSummary(
   };
   lines.push(row(`design (${result.method})`, result.value, cert.efficiency));
   for (const baseline of result.baselines) {
-    lines.push(row(baseline.name, baseline.criterion, baseline.efficiency));
+    const short = baseline.pairs < result.chosen.length ? ` (${baseline.pairs})` : '';
+    lines.push(row(`${baseline.name}${short}`, baseline.criterion, baseline.efficiency));
+  }
+  if (result.baselines.some((b) => b.pairs < result.chosen.length)) {
+    lines.push('  (N): the baseline ran out of pairs and used only N labels.');
   }
   if (uniform && result.criterion !== 'd') {
     lines.push(

@@ -14,7 +14,7 @@ import { runDesign } from './design/run-design';
 import type { ChosenPair, DesignResult, DesignSettings, PairRef, ProgressFn } from './design/types';
 import { featurize } from './features';
 import type { FeatureOptions, Features } from './features/feature-matrix';
-import type { Pool } from './pool/pool';
+import { PoolError, type Pool } from './pool/pool';
 
 /**
  * The engine's front door, shared by the CLI and the language server: a pool is featurized and
@@ -54,7 +54,13 @@ export interface PoolScores {
 export function preparePool(pool: Pool, options: FeatureOptions = {}): PreparedPool {
   const features = featurize(pool, options);
   const { rows, cols, data } = features.matrix;
-  normaliseScale(data, rows, cols);
+  if (cols === 0 || !normaliseScale(data, rows, cols)) {
+    throw new PoolError(
+      'The completions do not differ in their features, so no pair carries information; ' +
+        'check the embeddings, or use longer texts',
+      pool.file,
+    );
+  }
   const completions = pool.prompts.flatMap((p) => p.completions);
   const logp = Float64Array.from(completions, (c) => c.logpRef ?? NaN);
   const reference = referencePolicy(data, cols, features.offsets, logp);
@@ -70,9 +76,12 @@ export function preparePool(pool: Pool, options: FeatureOptions = {}): PreparedP
   };
 }
 
-/** Scales an n x r matrix in place so that its centred rows have mean squared norm r. */
-function normaliseScale(data: Float64Array, rows: number, cols: number): void {
-  if (rows < 2 || cols === 0) return;
+/**
+ * Scales an n x r matrix in place so that its centred rows have mean squared norm r; false when
+ * the rows do not vary at all.
+ */
+function normaliseScale(data: Float64Array, rows: number, cols: number): boolean {
+  if (rows < 2 || cols === 0) return false;
   const mean = new Float64Array(cols);
   for (let c = 0; c < rows; c++) {
     for (let j = 0; j < cols; j++) mean[j] += data[c * cols + j] / rows;
@@ -85,15 +94,29 @@ function normaliseScale(data: Float64Array, rows: number, cols: number): void {
     }
   }
   const variance = total / (rows * cols);
-  if (!(variance > 0)) return;
+  if (!(variance > 1e-300)) return false;
   const scale = 1 / Math.sqrt(variance);
   for (let i = 0; i < rows * cols; i++) data[i] *= scale;
+  return true;
 }
 
 /** The design problem of a prepared pool for a criterion, beta and ridge (cached). */
 export function problemFor(prepared: PreparedPool, settings: DesignSettings): DesignProblem {
   const key = `${settings.criterion}|${settings.beta}|${settings.ridge}`;
   let problem = prepared.problems.get(key);
+  if (!problem && settings.criterion === 'dpo') {
+    let trace = 0;
+    const r = prepared.features.matrix.cols;
+    for (let j = 0; j < r; j++) trace += prepared.policy[j * r + j];
+    if (!(trace > 1e-12 * r)) {
+      throw new PoolError(
+        'The reference policy puts all its weight on one completion of every prompt ' +
+          `(pi_0 from ${prepared.referencePolicy}), so no label can move the policy and the dpo ` +
+          'criterion is zero; check logp_ref, or use --criterion d or a',
+        prepared.pool.file,
+      );
+    }
+  }
   if (!problem) {
     const { matrix, offsets } = prepared.features;
     problem = createProblem({

@@ -6,12 +6,13 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { main } from '../../src/cli/main';
+import { main, printable } from '../../src/cli/main';
 
 const examples = join(import.meta.dirname, '..', '..', 'examples');
 
@@ -185,4 +186,77 @@ test('the built CLI runs as a program', () => {
   const result = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
   assert.equal(result.status, 0);
   assert.match(result.stdout, /pair-curator design POOL --budget N/);
+});
+
+test('outputs never land on the pool, even through a link, and are checked before any work', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pair-curator-cli-'));
+  const pool = join(dir, 'pool.jsonl');
+  const lines = ['a', 'b', 'c'].map((c) =>
+    JSON.stringify({ prompt: 'p', completion: `answer ${c}` }),
+  );
+  writeFileSync(pool, `${lines.join('\n')}\n`);
+  const before = readFileSync(pool);
+  symlinkSync(dir, join(dir, 'link'));
+  symlinkSync(pool, join(dir, 'alias.jsonl'));
+
+  const throughFolder = await run([
+    'design',
+    join(dir, 'link', 'pool.jsonl'),
+    '--budget',
+    '1',
+    '--out',
+    pool,
+  ]);
+  assert.equal(throughFolder.status, 1);
+  assert.match(throughFolder.err, /Refusing to write over the pool/);
+  const throughFile = await run([
+    'design',
+    join(dir, 'alias.jsonl'),
+    '--budget',
+    '1',
+    '--out',
+    pool,
+  ]);
+  assert.equal(throughFile.status, 1);
+  assert.ok(readFileSync(pool).equals(before));
+
+  const same = join(dir, 'same.json');
+  const twice = await run(['design', pool, '--budget', '1', '--out', same, '--report', same]);
+  assert.equal(twice.status, 1);
+  assert.match(twice.err, /same file/);
+
+  const missing = await run([
+    'design',
+    pool,
+    '--budget',
+    '1',
+    '--report',
+    join(dir, 'nope', 'r.json'),
+  ]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.err, /nope.*does not exist/);
+  assert.ok(
+    !existsSync(join(dir, 'pool.pairs.jsonl')),
+    'nothing is written when one output cannot be',
+  );
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.endsWith('.tmp')),
+    [],
+  );
+});
+
+test('CSV cells that a spreadsheet would run are quoted, and control characters never reach the terminal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pair-curator-cli-'));
+  const pool = join(dir, 'hostile.jsonl');
+  const texts = ['=HYPERLINK("http://127.0.0.1/x")', '+1+2', '@SUM(1)', 'plain answer'];
+  const lines = texts.map((t) =>
+    JSON.stringify({ prompt_id: 'q\u001b]0;TITLE\u0007', prompt: 'p', completion: t }),
+  );
+  writeFileSync(pool, `${lines.join('\n')}\n`);
+  const result = await run(['design', pool, '--budget', '6', '--format', 'csv', '--dim', '2']);
+  assert.equal(result.status, 0, result.err);
+  const csv = readFileSync(join(dir, 'hostile.pairs.csv'), 'utf8');
+  assert.ok(!/(^|,)"?[=+@]/m.test(csv.replace(/^pair_id.*\n/, '')), 'no cell starts a formula');
+  assert.match(csv, /'=HYPERLINK/);
+  assert.equal(printable('id\u001b]0;TITLE\u0007\n'), 'id\\u001b]0;TITLE\\u0007\n');
 });

@@ -24,7 +24,7 @@ export function pairRecords(prepared: PreparedPool, result: DesignResult): PairR
     const a = prompt.completions[pair.a];
     const b = prompt.completions[pair.b];
     return {
-      pair_id: `${prompt.id}:${a.id}:${b.id}`,
+      pair_id: `${prompt.id}#${pair.a}-${pair.b}`,
       prompt_id: prompt.id,
       prompt: prompt.text,
       a_id: a.id,
@@ -38,14 +38,19 @@ export function pairRecords(prepared: PreparedPool, result: DesignResult): PairR
   });
 }
 
-/** The text of the pairs file: JSON lines, or CSV with a header row. */
+/**
+ * The text of the pairs file: JSON lines, or CSV with a header row. `pair_id` is the prompt id
+ * and the two completions' positions in it, unique whatever the ids hold. In CSV, a cell that a
+ * spreadsheet would run as a formula (starting with =, +, -, @) gets a leading quote.
+ */
 export function renderPairs(
   prepared: PreparedPool,
   result: DesignResult,
   format: 'jsonl' | 'csv',
 ): string {
   const records = pairRecords(prepared, result);
-  if (format === 'csv') return `${Papa.unparse(records, { newline: '\n' })}\n`;
+  if (format === 'csv')
+    return `${Papa.unparse(records, { newline: '\n', escapeFormulae: true })}\n`;
   return records.map((record) => `${JSON.stringify(record)}\n`).join('');
 }
 
