@@ -5,6 +5,7 @@ import { solveContinuous } from './continuous';
 import { throwIfAborted } from './cooperative';
 import { criterionValue, designInformation } from './criterion';
 import { greedyDesign } from './greedy';
+import { labellingOrder } from './labelling-order';
 import { pairTotal, type DesignProblem } from './problem';
 import { roundDesign, sampleDesign } from './rounding';
 import { seededRandom } from './seeded-random';
@@ -157,7 +158,8 @@ export async function runDesign(input: DesignInput): Promise<DesignOutcome> {
     const value = evaluate(order);
     methods.push({ name: method, order, value, efficiency: efficiency(value) });
   }
-  const best = methods.reduce((a, b) => (b.value < a.value ? b : a));
+  const winner = methods.reduce((a, b) => (b.value < a.value ? b : a));
+  const best = { ...winner, order: labellingOrder(problem, base, winner.order) };
 
   report('baselines', 0);
   const baselines: SeriesOutcome[] = await timed('baselines', () => {

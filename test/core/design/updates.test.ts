@@ -5,6 +5,7 @@ import { InformationState } from '../../../src/core/design/information-state';
 import { pairTotal } from '../../../src/core/design/problem';
 import { seededRandom } from '../../../src/core/design/seeded-random';
 import { evaluateSequence } from '../../../src/core/design/sequence';
+import { labellingOrder } from '../../../src/core/design/labelling-order';
 import { randomProblem } from './random-problem';
 
 function close(actual: number, expected: number, relative: number, what: string): void {
@@ -67,3 +68,25 @@ test("a labelling sequence reports each label's exact marginal gain and prefix v
 function indices(mass: Float64Array): number[] {
   return Array.from(mass.keys());
 }
+
+test('the labelling order takes, at each step, the label of largest exact gain', () => {
+  for (const criterion of ['dpo', 'd'] as const) {
+    const problem = randomProblem(17, [4, 4, 3], 3, criterion, true);
+    const chosen = [3, 0, 11, 7, 2, 14, 9];
+    const order = labellingOrder(problem, problem.base, chosen);
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      [...chosen].sort((a, b) => a - b),
+    );
+    const left = [...chosen];
+    const taken: number[] = [];
+    for (const next of order) {
+      const value = (e: number) =>
+        criterionValue(problem, designInformation(problem, [...taken, e]));
+      const best = Math.min(...left.map(value));
+      close(value(next), best, 1e-9, `${criterion}: step ${taken.length}`);
+      left.splice(left.indexOf(next), 1);
+      taken.push(next);
+    }
+  }
+});
