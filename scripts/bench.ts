@@ -77,7 +77,18 @@ async function run(name: string, load: () => Promise<Pool> | Pool): Promise<void
   const prepared = await stage('features', () => preparePool(pool, { dim: 128, seed: 0 }));
   const settings = { ...DEFAULT_DESIGN_SETTINGS, budget };
   const scores = await stage('scores', () => scorePool(prepared, settings));
-  const result = await stage('design', () => designPool(prepared, settings));
+  let lastStage = '';
+  const designStarted = performance.now();
+  const result = await stage('design', () =>
+    designPool(prepared, settings, {
+      progress: (name) => {
+        if (name === lastStage) return;
+        lastStage = name;
+        const at = ((performance.now() - designStarted) / 1000).toFixed(1);
+        console.log(`    ${at.padStart(7)} s  ${name}`);
+      },
+    }),
+  );
   const total = (performance.now() - started) / 1000;
   console.log(`  design stages (ms): ${JSON.stringify(result.timingsMs)}`);
   console.log(`  total ${total.toFixed(2)} s, peak rss ${mb(peak)}`);

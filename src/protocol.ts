@@ -272,3 +272,51 @@ export namespace PoolChangedNotification {
   export const method = 'pairCurator/poolChanged';
   export const type = new NotificationType<PoolChangedParams>(method);
 }
+
+export interface WhatIfParams extends PoolParams, WorkDoneProgressParams {
+  /** Label budgets, increasing. */
+  budgets: number[];
+  /** Replications per budget. */
+  seeds: number;
+}
+
+/** One method's curve in a what-if: mean and standard error at each budget, null when unknown. */
+export interface WhatIfSeries {
+  method: string;
+  mean: (number | null)[];
+  se: (number | null)[];
+}
+
+/** A budget what-if on a pool, complete or as far as it has run. */
+export interface WhatIfResult {
+  uri: string;
+  version: number;
+  /**
+   * `scores`: labels drawn from the pool's own scores (the real-pool check); `synthetic`: a
+   * synthetic true reward drawn on the pool's features, because the pool has no scores.
+   */
+  truth: 'scores' | 'synthetic';
+  /** `accuracy`: held-out pairwise accuracy (higher is better); `gap`: J(pi*) - J(pi_hat). */
+  metric: 'accuracy' | 'gap';
+  budgets: number[];
+  series: WhatIfSeries[];
+  /** Steps finished and in all: replications (synthetic) or budgets (scores). */
+  done: number;
+  total: number;
+}
+
+/**
+ * Client -> server: simulate labelling the pool's pairs at several budgets, every method
+ * against every baseline, with work-done progress and cancellation. The side panel's "Budget
+ * what-if" sends it and draws the partial results of `WhatIfProgressNotification` as they come.
+ */
+export namespace WhatIfRequest {
+  export const method = 'pairCurator/whatIf';
+  export const type = new RequestType<WhatIfParams, WhatIfResult, void>(method);
+}
+
+/** Server -> client: a what-if's results so far, after each replication or budget. */
+export namespace WhatIfProgressNotification {
+  export const method = 'pairCurator/whatIfProgress';
+  export const type = new NotificationType<WhatIfResult>(method);
+}

@@ -10,6 +10,8 @@ import {
   PairPageRequest,
   PoolSummaryRequest,
   type RunDesignResult,
+  WhatIfProgressNotification,
+  WhatIfRequest,
 } from '../protocol';
 import type { PanelMessage, PanelRequest } from '../webview/messages';
 import { oneLine } from './errors';
@@ -29,6 +31,8 @@ export class PairPanel implements vscode.WebviewViewProvider, vscode.Disposable 
   private view: vscode.WebviewView | undefined;
   private pool: vscode.Uri | undefined;
   private curveRun: vscode.CancellationTokenSource | undefined;
+  private whatIfRun: { pool: string; source: vscode.CancellationTokenSource } | undefined;
+  private readonly whatIfListener: vscode.Disposable;
   private pendingFilter: string | undefined;
   private lastRun: { pool: string; message: PanelMessage; curve: BudgetCurve } | undefined;
 
@@ -36,7 +40,13 @@ export class PairPanel implements vscode.WebviewViewProvider, vscode.Disposable 
     private readonly extensionUri: vscode.Uri,
     private readonly client: LanguageClient,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.whatIfListener = client.onNotification(WhatIfProgressNotification.type, (partial) => {
+      const run = this.whatIfRun;
+      if (!run || run.pool !== partial.uri || run.source.token.isCancellationRequested) return;
+      this.post({ type: 'whatIf', result: partial, state: 'running' });
+    });
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
@@ -56,6 +66,7 @@ export class PairPanel implements vscode.WebviewViewProvider, vscode.Disposable 
   async showPool(uri: vscode.Uri | undefined): Promise<void> {
     this.pool = uri;
     this.curveRun?.cancel();
+    if (this.whatIfRun && this.whatIfRun.pool !== uri?.toString()) this.whatIfRun.source.cancel();
     if (!uri) {
       this.post({ type: 'pool', uri: null, name: '', summary: null });
       return;
@@ -143,6 +154,12 @@ export class PairPanel implements vscode.WebviewViewProvider, vscode.Disposable 
         case 'curve':
           await this.computeCurve();
           return;
+        case 'whatIf':
+          await this.runWhatIf(message.budgets, message.seeds);
+          return;
+        case 'whatIfCancel':
+          this.whatIfRun?.source.cancel();
+          return;
       }
     } catch (error) {
       this.log.warn(`panel request ${message.type} failed: ${oneLine(error)}`);
@@ -174,6 +191,43 @@ export class PairPanel implements vscode.WebviewViewProvider, vscode.Disposable 
     } finally {
       source.dispose();
       if (this.curveRun === source) this.curveRun = undefined;
+    }
+  }
+
+  /**
+   * Runs a budget what-if on the panel's pool: progress in the window's status area, partial
+   * results forwarded to the panel as the server sends them, cancelled by the panel's Cancel.
+   */
+  private async runWhatIf(budgets: number[], seeds: number): Promise<void> {
+    const pool = this.pool;
+    if (!pool) return;
+    this.whatIfRun?.source.cancel();
+    const source = new vscode.CancellationTokenSource();
+    const run = { pool: pool.toString(), source };
+    this.whatIfRun = run;
+    this.post({ type: 'whatIf', result: null, state: 'running' });
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Pair Curator: budget what-if' },
+        () =>
+          this.client.sendRequest(
+            WhatIfRequest.type,
+            { uri: pool.toString(), budgets, seeds },
+            source.token,
+          ),
+      );
+      this.log.info(`what-if finished uri=${pool.toString()} truth=${result.truth}`);
+      this.post({ type: 'whatIf', result, state: 'done' });
+    } catch (error) {
+      if (source.token.isCancellationRequested) {
+        this.post({ type: 'whatIf', result: null, state: 'cancelled' });
+        return;
+      }
+      this.log.warn(`what-if failed uri=${pool.toString()}: ${oneLine(error)}`);
+      this.post({ type: 'whatIf', result: null, state: 'failed', error: oneLine(error) });
+    } finally {
+      source.dispose();
+      if (this.whatIfRun === run) this.whatIfRun = undefined;
     }
   }
 
@@ -238,6 +292,19 @@ export class PairPanel implements vscode.WebviewViewProvider, vscode.Disposable 
         <div id="curve-chart" class="chart"></div>
       </figure>
     </section>
+    <details id="what-if" class="what-if">
+      <summary>Budget what-if</summary>
+      <form id="what-if-form" class="what-if-form">
+        <label>Budgets <input id="what-if-budgets" type="text" value="25, 50, 100, 200"
+          aria-label="Budgets, increasing, separated by commas"></label>
+        <label>Seeds <input id="what-if-seeds" type="number" min="1" max="1000" value="5"
+          aria-label="Seeds"></label>
+        <button id="what-if-run" type="submit" class="primary">Run</button>
+      </form>
+      <p id="what-if-status" class="what-if-status"></p>
+      <div id="what-if-chart" class="chart"></div>
+      <p id="what-if-caption" class="caption"></p>
+    </details>
   </main>
   <script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
 </body>
@@ -246,5 +313,7 @@ export class PairPanel implements vscode.WebviewViewProvider, vscode.Disposable 
 
   dispose(): void {
     this.curveRun?.cancel();
+    this.whatIfRun?.source.cancel();
+    this.whatIfListener.dispose();
   }
 }

@@ -24,7 +24,7 @@ export function cancelled(what: string): ResponseError<void> {
 }
 
 /** Work-done progress at most every 100 ms: stage names and percentages. */
-function throttled(progress: WorkDoneProgressReporter, from: number, to: number) {
+export function throttled(progress: WorkDoneProgressReporter, from: number, to: number) {
   let last = 0;
   return (stage: string, fraction: number) => {
     const now = Date.now();

@@ -20,6 +20,8 @@ import {
   PoolSummaryRequest,
   RunDesignRequest,
   DesignResultNotification,
+  WhatIfProgressNotification,
+  WhatIfRequest,
 } from '../protocol';
 import { budgetCurve, runDesign } from './design-runner';
 import { problemDiagnostics } from './diagnostics';
@@ -27,6 +29,7 @@ import { completionHover, promptLenses } from './lenses-and-hovers';
 import { pairDetail, pairPage, scoreHistogram } from './pair-table';
 import { type PoolEntry, PoolStore } from './pool-store';
 import { normaliseSettings, SettingsSource } from './settings';
+import { runWhatIf } from './what-if-runner';
 
 /** Delay between the last edit of a pool document and its analysis. */
 const ANALYSIS_DELAY_MS = 250;
@@ -277,6 +280,47 @@ export function startServer(connection: Connection): void {
     const entry = await entryFor(params.uri);
     const current = await settingsFor(params.uri, params.settings);
     return budgetCurve(store, entry, current, token, progress);
+  });
+
+  connection.onRequest(WhatIfRequest.type, async (params, token) => {
+    const { uri, budgets, seeds } = params;
+    const increasing = budgets.every(
+      (b, k) => Number.isInteger(b) && b >= 1 && (k === 0 || b > budgets[k - 1]),
+    );
+    if (budgets.length === 0 || !increasing) {
+      throw new ResponseError(
+        ErrorCodes.InvalidParams,
+        `Budgets must be increasing whole numbers, got ${JSON.stringify(budgets)}.`,
+      );
+    }
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > 1000) {
+      throw new ResponseError(ErrorCodes.InvalidParams, `Seeds must be 1 to 1000, got ${seeds}.`);
+    }
+    const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    const entry = await entryFor(uri);
+    const current = await settingsFor(uri);
+    log.info(
+      `what-if started uri=${uri} budgets=${budgets.join(',')} seeds=${seeds} dim=${current.dim}`,
+    );
+    const started = Date.now();
+    try {
+      const result = await runWhatIf({
+        store,
+        entry,
+        settings: current,
+        budgets,
+        seeds,
+        token,
+        progress,
+        onPartial: (partial) =>
+          void connection.sendNotification(WhatIfProgressNotification.type, partial),
+      });
+      log.info(`what-if finished uri=${uri} truth=${result.truth} ms=${Date.now() - started}`);
+      return result;
+    } catch (error) {
+      if (error instanceof ResponseError) throw error;
+      throw new ResponseError(ErrorCodes.InvalidParams, message(error));
+    }
   });
 
   documents.listen(connection);

@@ -1,5 +1,5 @@
-/** The side panel's two charts, drawn as SVG from numbers only. */
-import type { BudgetCurve, ScoreHistogram } from '../protocol';
+/** The side panel's charts, drawn as SVG from numbers only. */
+import type { BudgetCurve, ScoreHistogram, WhatIfResult, WhatIfSeries } from '../protocol';
 import { el, formatScore, svg } from './dom';
 
 const WIDTH = 320;
@@ -93,6 +93,75 @@ export function drawCurve(box: HTMLElement, curve: BudgetCurve): void {
   names.forEach((name, i) => {
     const swatch = el('span', { className: `swatch ${SERIES_CLASSES[i % SERIES_CLASSES.length]}` });
     legend.append(el('li', {}, [swatch, el('span', { text: name })]));
+  });
+  box.append(legend);
+}
+
+/** The methods a what-if chart draws: the product's designs and the common baselines. */
+const WHAT_IF_METHODS = [
+  'dpo-greedy',
+  'dpo-sample',
+  'd',
+  'uniform',
+  'pi0-weighted',
+  'best-vs-worst',
+];
+
+/**
+ * A what-if's mean gap or accuracy against budget, one line per method with error bars of one
+ * standard error; budgets not reached yet are left out, so the curve fills in as results come.
+ */
+export function drawWhatIf(box: HTMLElement, result: WhatIfResult): void {
+  const series = WHAT_IF_METHODS.map((m) => result.series.find((s) => s.method === m)).filter(
+    (s): s is WhatIfSeries => s !== undefined,
+  );
+  const known = (v: number | null): v is number => v !== null && Number.isFinite(v);
+  const spans = series.flatMap((s) =>
+    s.mean.flatMap((m, k) => (known(m) ? [m - (s.se[k] ?? 0), m + (s.se[k] ?? 0)] : [])),
+  );
+  if (spans.length === 0) return;
+  const lo = Math.min(...spans);
+  const hi = Math.max(...spans);
+  const budgets = result.budgets;
+  const bLo = budgets[0];
+  const bHi = budgets[budgets.length - 1];
+
+  const plotW = WIDTH - PAD.left - PAD.right;
+  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const x = (b: number) => PAD.left + (bHi > bLo ? ((b - bLo) / (bHi - bLo)) * plotW : plotW / 2);
+  const y = (v: number) => PAD.top + (hi > lo ? (1 - (v - lo) / (hi - lo)) * plotH : plotH / 2);
+
+  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', class: 'curve' });
+  const what = result.metric === 'gap' ? 'Gap' : 'Held-out accuracy';
+  root.setAttribute('aria-label', `${what} against budget`);
+  series.forEach((s, i) => {
+    const cls = SERIES_CLASSES[i % SERIES_CLASSES.length];
+    const points: string[] = [];
+    s.mean.forEach((m, k) => {
+      if (!known(m)) return;
+      const px = x(budgets[k]);
+      points.push(`${px.toFixed(1)},${y(m).toFixed(1)}`);
+      const se = s.se[k];
+      if (known(se) && se > 0) {
+        const bar = { x1: px, x2: px, y1: y(m - se), y2: y(m + se), class: `error-bar ${cls}` };
+        root.append(svg('line', bar));
+      }
+    });
+    root.append(svg('polyline', { points: points.join(' '), class: `line ${cls}` }));
+  });
+
+  root.append(
+    text(PAD.left, HEIGHT - 6, String(bLo)),
+    text(WIDTH - PAD.right, HEIGHT - 6, `${bHi} labels`, 'end'),
+    text(PAD.left - 4, PAD.top + 8, formatScore(hi), 'end'),
+    text(PAD.left - 4, PAD.top + plotH, formatScore(lo), 'end'),
+  );
+  box.append(root);
+
+  const legend = el('ul', { className: 'legend' });
+  series.forEach((s, i) => {
+    const swatch = el('span', { className: `swatch ${SERIES_CLASSES[i % SERIES_CLASSES.length]}` });
+    legend.append(el('li', {}, [swatch, el('span', { text: s.method })]));
   });
   box.append(legend);
 }

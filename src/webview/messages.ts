@@ -9,6 +9,7 @@ import type {
   PairPage,
   PairPageParams,
   PoolSummary,
+  WhatIfResult,
 } from '../protocol';
 
 /** A table query without the pool, which the extension fills in. */
@@ -21,7 +22,9 @@ export type PanelRequest =
   | { type: 'detail'; index: number }
   | { type: 'compare'; index: number }
   | { type: 'run' }
-  | { type: 'curve' };
+  | { type: 'curve' }
+  | { type: 'whatIf'; budgets: number[]; seeds: number }
+  | { type: 'whatIfCancel' };
 
 /** Extension -> panel. */
 export type PanelMessage =
@@ -31,4 +34,11 @@ export type PanelMessage =
   | { type: 'detail'; detail: PairDetail }
   | { type: 'run'; summary: DesignRunSummary; chosen: number[] }
   | { type: 'curve'; curve: BudgetCurve | null; error?: string; computing?: boolean }
-  | { type: 'filterPrompt'; prompt: string };
+  | { type: 'filterPrompt'; prompt: string }
+  | {
+      type: 'whatIf';
+      /** The results so far, or none yet. */
+      result: WhatIfResult | null;
+      state: 'running' | 'done' | 'cancelled' | 'failed';
+      error?: string;
+    };

@@ -7,6 +7,7 @@ import { drawCurve, drawHistogram } from './charts';
 import { el, formatScore, percent, plural } from './dom';
 import type { PageQuery, PanelMessage, PanelRequest } from './messages';
 import { PairTable, type TableQuery } from './pair-table';
+import { whatIfSection } from './what-if';
 
 declare function acquireVsCodeApi(): {
   postMessage(message: PanelRequest): void;
@@ -92,6 +93,7 @@ markSort();
 
 $('run').addEventListener('click', () => post({ type: 'run' }));
 $('curve').addEventListener('click', () => post({ type: 'curve' }));
+const whatIf = whatIfSection(post);
 
 function fact(label: string, value: string): HTMLElement {
   return el('div', { className: 'fact' }, [
@@ -195,6 +197,7 @@ window.addEventListener('message', (event: MessageEvent<PanelMessage>) => {
         lastRun = summary?.lastRun ?? null;
         renderDetail(null);
         renderCurve(null);
+        whatIf.reset();
       } else if (summary?.lastRun) {
         lastRun = summary.lastRun;
       }
@@ -224,6 +227,9 @@ window.addEventListener('message', (event: MessageEvent<PanelMessage>) => {
     case 'filterPrompt':
       promptFilter.value = message.prompt;
       queryChanged();
+      return;
+    case 'whatIf':
+      whatIf.receive(message);
       return;
   }
 });
