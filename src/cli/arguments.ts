@@ -38,6 +38,13 @@ export const POOL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** `export` reads a pairs file, not a pool: only where to write and how quietly. */
+export const EXPORT_OPTIONS = {
+  out: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export const DESIGN_OPTIONS = {
   ...POOL_OPTIONS,
   budget: { type: 'string' },
@@ -55,7 +62,7 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 export function parseCommand(
   command: string,
   args: string[],
-  options: typeof POOL_OPTIONS | typeof DESIGN_OPTIONS,
+  options: typeof POOL_OPTIONS | typeof DESIGN_OPTIONS | typeof EXPORT_OPTIONS,
 ): { pool?: string; values: Values } {
   let parsed;
   try {

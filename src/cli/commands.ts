@@ -70,7 +70,7 @@ async function loadPool(path: string, values: Values, io: Console): Promise<Pool
 /** `design`: a budgeted design, its pairs file and its report. */
 export async function designCommand(path: string, values: Values, io: Console): Promise<void> {
   const settings = designSettings(values, true);
-  const format = choiceOption(values, 'format', ['jsonl', 'csv'] as const, 'jsonl');
+  const format = outputFormat(values);
   const pairsPath = (values.out as string | undefined) ?? outputPath(path, `pairs.${format}`);
   const reportPath = (values.report as string | undefined) ?? outputPath(path, 'design.json');
   await checkOutputs([pairsPath, reportPath], path);
@@ -104,7 +104,7 @@ export async function designCommand(path: string, values: Values, io: Console): 
 /** `score`: every candidate pair's score, best first. */
 export async function scoreCommand(path: string, values: Values, io: Console): Promise<void> {
   const settings = designSettings(values, false);
-  const format = choiceOption(values, 'format', ['jsonl', 'csv'] as const, 'jsonl');
+  const format = outputFormat(values);
   const outPath = (values.out as string | undefined) ?? outputPath(path, `scores.${format}`);
   const reportPath =
     (values.report as string | undefined) ?? outputPath(path, 'scores-report.json');
@@ -186,4 +186,11 @@ async function readText(path: string): Promise<string> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(`Cannot read ${path}${code === 'EISDIR' ? ': it is a folder' : ` (${code})`}`);
   }
+}
+
+/** `--format`, or else the extension of `--out` (`.csv` writes CSV), or else JSON lines. */
+function outputFormat(values: Values): 'jsonl' | 'csv' {
+  const out = values.out as string | undefined;
+  const implied = out?.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';
+  return choiceOption(values, 'format', ['jsonl', 'csv'] as const, implied);
 }

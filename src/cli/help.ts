@@ -25,17 +25,18 @@ Design:
   --budget N              labels to buy (required)
   --criterion C           dpo (tr(I Sigma^-1), default), d (-log det Sigma) or a (tr Sigma^-1)
   --method M              auto (best of the three, default), greedy, round or sample
-  --max-per-prompt M      at most M chosen pairs of one prompt (default: no limit)
+  --max-per-prompt M      at most M chosen pairs of one prompt (default 0: no limit)
   --cover ID              a prompt id that must get a pair; repeatable
   --repeats               allow the same pair more than once
-  --seed S                seed of every random choice (default 0)
+  --seed S                seed of every random choice: sampling, baselines and the randomized
+                          projection of the features (default 0)
   --target-efficiency E   stop the continuous solver at this proven efficiency (default 0.99)
   --max-iterations K      iteration cap of the continuous solver (default 2000)
 ${poolOptions()}
 Output:
   --out PATH              pairs file (default <pool>.pairs.jsonl, or .csv with --format csv)
   --report PATH           report file (default <pool>.design.json)
-  --format jsonl|csv      pairs file format (default jsonl)
+  --format jsonl|csv      pairs file format (default: csv when --out ends in .csv, else jsonl)
   --quiet                 print nothing but errors`,
 
   export: `pair-curator export LABELLED [--out PATH]
@@ -55,6 +56,7 @@ uniform design over all candidates. Writes one pair a line, best first (prompt_i
 score), and a report of what was read and skipped.
 
   --criterion C           dpo (default), d or a
+  --seed S                seed of the randomized projection (default 0)
 ${poolOptions()}
 Output:
   --out PATH              scores file (default <pool>.scores.jsonl)

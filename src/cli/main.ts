@@ -1,5 +1,11 @@
 import { PoolError } from '../core/pool/pool';
-import { DESIGN_OPTIONS, POOL_OPTIONS, UsageError, parseCommand } from './arguments';
+import {
+  DESIGN_OPTIONS,
+  EXPORT_OPTIONS,
+  POOL_OPTIONS,
+  UsageError,
+  parseCommand,
+} from './arguments';
 import { designCommand, exportCommand, scoreCommand, type Console } from './commands';
 import { HELP } from './help';
 import { parseSimulateArgs, simulateCommand } from './simulate-command';
@@ -28,7 +34,8 @@ export async function main(argv: string[], io: Console): Promise<number> {
       await simulateCommand(pool, values, io);
       return 0;
     }
-    const options = command === 'design' ? DESIGN_OPTIONS : POOL_OPTIONS;
+    const options =
+      command === 'design' ? DESIGN_OPTIONS : command === 'export' ? EXPORT_OPTIONS : POOL_OPTIONS;
     const { pool, values } = parseCommand(command, args, options);
     if (values.help || pool === undefined) {
       io.out(HELP[command]);
