@@ -79,11 +79,28 @@ export interface RunDesignDeps {
  * server with cancellable progress, writes the pairs and the report beside the pool, and opens
  * the pairs.
  */
+/** Pools with a design under way: one at a time each, so two runs never race to write. */
+const running = new Set<string>();
+
 export async function runDesignCommand(deps: RunDesignDeps, pool: vscode.Uri): Promise<void> {
   const { client, log } = deps;
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(
       'Pair Curator: designs write files, so they run only in a trusted workspace.',
+    );
+    return;
+  }
+
+  if (pool.scheme !== 'file') {
+    void vscode.window.showWarningMessage(
+      'Pair Curator: save the pool to a file first; the pairs and the report go beside it.',
+    );
+    return;
+  }
+  const key = pool.toString();
+  if (running.has(key)) {
+    void vscode.window.showWarningMessage(
+      'Pair Curator: a design of this pool is already running; cancel it or wait for it.',
     );
     return;
   }
@@ -98,6 +115,7 @@ export async function runDesignCommand(deps: RunDesignDeps, pool: vscode.Uri): P
   log.info(`design requested pool=${pool.fsPath} budget=${budget} criterion=${criterion}`);
 
   let cancelled = false;
+  running.add(key);
   try {
     const result = await vscode.window.withProgress(
       {
@@ -158,5 +176,7 @@ export async function runDesignCommand(deps: RunDesignDeps, pool: vscode.Uri): P
       return;
     }
     showError(log, `the design of ${file} failed`, error);
+  } finally {
+    running.delete(key);
   }
 }

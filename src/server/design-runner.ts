@@ -1,5 +1,6 @@
 import {
   type CancellationToken,
+  ErrorCodes,
   LSPErrorCodes,
   ResponseError,
   type WorkDoneProgressReporter,
@@ -142,17 +143,19 @@ export function curvePoints(uri: string, result: DesignResult): BudgetCurve {
 }
 
 /**
- * The budget curve of a pool: the last run's when its settings match, else that of a new
- * design (which then becomes the pool's last run).
+ * The budget curve of a pool: that of its last design under the same settings. It never runs a
+ * design of its own, which would silently replace the chosen pairs the panel and lenses show.
  */
 export async function budgetCurve(
-  store: PoolStore,
+  _store: PoolStore,
   entry: PoolEntry,
   settings: PoolSettings,
-  token: CancellationToken,
-  progress: WorkDoneProgressReporter,
+  _token: CancellationToken,
+  _progress: WorkDoneProgressReporter,
 ): Promise<BudgetCurve> {
   if (entry.run && entry.run.settingsKey === JSON.stringify(settings)) return entry.run.curve;
-  const result = await runDesign(store, entry, settings, 'jsonl', token, progress);
-  return result.curve;
+  throw new ResponseError(
+    ErrorCodes.InvalidRequest,
+    'Run a design first: the budget curve is that of the last design with the current settings.',
+  );
 }

@@ -257,6 +257,21 @@ describe('language server', () => {
       settings: { budget: 8 },
     });
     assert.deepEqual(curve, result.curve);
+
+    // Under other settings there is no design to draw; the curve never runs one of its own.
+    await assert.rejects(
+      h.client.sendRequest(BudgetCurveRequest.type, { uri: POOL, settings: { budget: 9 } }),
+      /Run a design first/,
+    );
+    const after = await h.client.sendRequest(PairPageRequest.type, {
+      uri: POOL,
+      offset: 0,
+      limit: 8,
+      sort: 'rank',
+      descending: false,
+      chosenOnly: true,
+    });
+    assert.equal(after.total, 8, 'the last design is untouched');
   });
 
   it('stops a running design when the request is cancelled', async () => {
