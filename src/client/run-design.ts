@@ -62,7 +62,7 @@ export function summaryLine(summary: DesignRunSummary, file: string): string {
     `at least ${percent(summary.efficiency)} as efficient as the best possible design`,
   ];
   if (summary.gainOverUniform !== null) {
-    parts.push(`${summary.gainOverUniform.toFixed(2)}× better than uniform pairs`);
+    parts.push(`uniform random pairs would need ${summary.gainOverUniform.toFixed(2)}× the labels`);
   }
   return `${parts.join(' · ')}.`;
 }

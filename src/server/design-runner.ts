@@ -39,11 +39,12 @@ export function throttled(progress: WorkDoneProgressReporter, from: number, to: 
 /** What a curator reads about a finished design, in protocol form. */
 export function runSummary(result: DesignResult, budget: number): DesignRunSummary {
   const uniform = result.baselines.find((b) => b.name === 'uniform');
+  // For trace criteria, which fall as one over the labels, the ratio says how many times the
+  // labels uniform pairs need; for log det no such reading exists, so none is given.
   let gain: number | null = null;
-  if (uniform && result.criterion !== 'd' && result.value > 0)
+  if (uniform && result.criterion !== 'd' && result.value > 0) {
     gain = uniform.criterion / result.value;
-  else if (uniform && uniform.efficiency > 0)
-    gain = result.certificate.efficiency / uniform.efficiency;
+  }
 
   return {
     budget,

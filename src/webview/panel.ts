@@ -137,7 +137,7 @@ function renderSummary(name: string, error?: string): void {
     const text =
       `Last design: ${lastRun.chosen} pairs (${lastRun.method}), at least ` +
       `${percent(lastRun.efficiency)} as efficient as the best design` +
-      (gain !== null ? `, ${gain.toFixed(2)}× better than uniform.` : '.');
+      (gain !== null ? `; uniform pairs would need ${gain.toFixed(2)}× the labels.` : '.');
     summaryBox.append(
       el('p', { className: 'run' }, [
         el('span', { className: 'codicon codicon-check' }),
