@@ -15,10 +15,21 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 ): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (options.className) node.className = options.className;
-  if (options.text !== undefined) node.textContent = options.text;
-  if (options.title !== undefined) node.title = options.title;
+  if (options.text !== undefined) node.textContent = showControls(options.text);
+  if (options.title !== undefined) node.title = showControls(options.title);
   node.append(...children);
   return node;
+}
+
+/**
+ * Completion texts are untrusted: bidirectional controls (embeddings, overrides, isolates and
+ * marks) could make a labeller read a text other than the one stored, so they are shown as
+ * visible code points instead of being applied.
+ */
+export function showControls(text: string): string {
+  return text.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    return `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`;
+  });
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
