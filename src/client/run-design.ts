@@ -62,7 +62,8 @@ export function summaryLine(summary: DesignRunSummary, file: string): string {
     `at least ${percent(summary.efficiency)} as efficient as the best possible design`,
   ];
   if (summary.gainOverUniform !== null) {
-    parts.push(`uniform random pairs would need ${summary.gainOverUniform.toFixed(2)}× the labels`);
+    const times = summary.gainOverUniform.toFixed(2);
+    parts.push(`uniform random pairs would need ${times}× the labels`);
   }
   return `${parts.join(' · ')}.`;
 }
