@@ -156,6 +156,7 @@ export async function simulateCommand(
     const scored = read.prompts.some(
       (p) => p.completions.filter((c) => c.score !== undefined).length >= 2,
     );
+    const header = { tool: 'pair-curator', command: 'simulate', file: read.file, features: info };
     if (values.synthetic === true || !scored) {
       if (!scored && !values.synthetic && !values.quiet) {
         io.out(
@@ -169,13 +170,7 @@ export async function simulateCommand(
         onFeatures: { features: matrix.data, d: matrix.cols, offsets, pi0: prepared.pi0 },
       });
       progress.done();
-      json = {
-        tool: 'pair-curator',
-        command: 'simulate',
-        file: read.file,
-        features: info,
-        ...result,
-      };
+      json = { ...header, ...result };
       markdown = syntheticMarkdown(result);
       svg = syntheticSvg(result);
     } else {
@@ -184,13 +179,7 @@ export async function simulateCommand(
         progress: progress.report,
       });
       progress.done();
-      json = {
-        tool: 'pair-curator',
-        command: 'simulate',
-        file: read.file,
-        features: info,
-        ...result,
-      };
+      json = { ...header, ...result };
       markdown = realPoolMarkdown(result, pool, features);
       svg = realPoolSvg(result, pool);
     }

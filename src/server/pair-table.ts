@@ -109,12 +109,15 @@ function sortedOrder(entry: PoolEntry, scores: PoolScores, params: PairPageParam
   return order;
 }
 
-function pairRow(entry: PoolEntry, scores: PoolScores, index: number): PairRow {
-  const pool = entry.pool as Pool;
+/** The prompt and both completions of pair `index`. */
+function pairParts(entry: PoolEntry, scores: PoolScores, index: number) {
   const ref = scores.pairAt(index);
-  const prompt = pool.prompts[ref.prompt];
-  const a = prompt.completions[ref.a];
-  const b = prompt.completions[ref.b];
+  const prompt = (entry.pool as Pool).prompts[ref.prompt];
+  return { ref, prompt, a: prompt.completions[ref.a], b: prompt.completions[ref.b] };
+}
+
+function pairRow(entry: PoolEntry, scores: PoolScores, index: number): PairRow {
+  const { ref, prompt, a, b } = pairParts(entry, scores, index);
   return {
     index,
     prompt: ref.prompt,
@@ -146,14 +149,10 @@ export function pairPage(entry: PoolEntry, scores: PoolScores, params: PairPageP
 
 /** Both completions of one pair in full. */
 export function pairDetail(entry: PoolEntry, scores: PoolScores, index: number): PairDetail {
-  const pool = entry.pool as Pool;
   if (!Number.isInteger(index) || index < 0 || index >= scores.scores.length) {
     throw new RangeError(`No pair ${index}: the pool has ${scores.scores.length} pairs.`);
   }
-  const ref = scores.pairAt(index);
-  const prompt = pool.prompts[ref.prompt];
-  const a = prompt.completions[ref.a];
-  const b = prompt.completions[ref.b];
+  const { prompt, a, b } = pairParts(entry, scores, index);
   return {
     index,
     promptId: prompt.id,

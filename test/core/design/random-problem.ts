@@ -38,13 +38,14 @@ export function randomProblem(
 export function bruteForceBest(
   problem: DesignProblem,
   size: number,
+  base: Float64Array = problem.base,
 ): { value: number; pairs: number[] } {
   const total = pairTotal(problem);
   let best = { value: Infinity, pairs: [] as number[] };
   const chosen: number[] = [];
   const visit = (start: number) => {
     if (chosen.length === size) {
-      const value = criterionValue(problem, designInformation(problem, chosen));
+      const value = criterionValue(problem, designInformation(problem, chosen, undefined, base));
       if (value < best.value) best = { value, pairs: chosen.slice() };
       return;
     }
