@@ -24,6 +24,10 @@ export interface PoolSettings {
   ridge: number;
   seed: number;
   featurizer: 'auto' | 'embedding' | 'ngram';
+  /** Record field for each pool field (`completion: "answers.*.text"`); overrides detection. */
+  map: Record<string, string>;
+  /** The engine shape to read records as, or `auto` to detect it. */
+  shape: 'auto' | 'long' | 'wide' | 'pairs';
 }
 
 export const DEFAULT_POOL_SETTINGS: PoolSettings = {
@@ -36,6 +40,8 @@ export const DEFAULT_POOL_SETTINGS: PoolSettings = {
   ridge: 1e-3,
   seed: 0,
   featurizer: 'auto',
+  map: {},
+  shape: 'auto',
 };
 
 /** Names a pool: the URI of a pool document, or of a pool file the server read from disk. */

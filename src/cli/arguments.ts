@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import type { CriterionName, ExactMethod } from '../core/design/types';
 import type { FeaturizerName } from '../core/features/feature-matrix';
-import type {
-  FieldMapping,
-  MappedField,
-  PoolFormat,
-  PoolShape,
-  ReadOptions,
+import {
+  MAPPED_FIELDS,
+  type FieldMapping,
+  type MappedField,
+  type PoolFormat,
+  type PoolShape,
+  type ReadOptions,
 } from '../core/pool/pool';
 
 /** Bad usage: the CLI prints the message and the command's help, and exits with status 2. */
@@ -131,19 +132,6 @@ export function choiceOption<T extends string>(
   return raw as T;
 }
 
-const MAPPED: readonly MappedField[] = [
-  'prompt_id',
-  'prompt',
-  'completion',
-  'completion_id',
-  'score',
-  'logp_ref',
-  'embedding',
-  'cost',
-  'chosen',
-  'rejected',
-];
-
 /** `--map FIELD=PATH`, repeatable: which record field (a dotted path) holds what. */
 export function mappingOption(values: Values): FieldMapping | undefined {
   const entries = (values.map as string[] | undefined) ?? [];
@@ -153,8 +141,8 @@ export function mappingOption(values: Values): FieldMapping | undefined {
     const at = entry.indexOf('=');
     const field = entry.slice(0, at) as MappedField;
     const path = entry.slice(at + 1);
-    if (at <= 0 || path === '' || !MAPPED.includes(field)) {
-      throw new UsageError(`--map takes FIELD=PATH with FIELD one of ${MAPPED.join(', ')}`);
+    if (at <= 0 || path === '' || !MAPPED_FIELDS.includes(field)) {
+      throw new UsageError(`--map takes FIELD=PATH with FIELD one of ${MAPPED_FIELDS.join(', ')}`);
     }
     mapping[field] = path;
   }

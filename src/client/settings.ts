@@ -16,5 +16,7 @@ export function readSettings(scope?: vscode.Uri): PoolSettings {
     ridge: config.get('ridge', d.ridge),
     seed: config.get('seed', d.seed),
     featurizer: config.get('featurizer', d.featurizer),
+    map: config.get('map', d.map),
+    shape: config.get('shape', d.shape),
   };
 }

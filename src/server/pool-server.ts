@@ -99,7 +99,8 @@ export function startServer(connection: Connection): void {
     if (!document) return;
 
     const started = Date.now();
-    const entry = store.fromDocument(document);
+    const current = await settingsFor(uri);
+    const entry = store.fromDocument(document, current);
     publish(entry);
     const pool = entry.pool;
     log.info(
@@ -107,7 +108,6 @@ export function startServer(connection: Connection): void {
         `problems=${entry.problems.length} ms=${Date.now() - started}`,
     );
 
-    const current = await settingsFor(uri);
     try {
       const scored = Date.now();
       const scores = store.scores(entry, current);
@@ -158,8 +158,9 @@ export function startServer(connection: Connection): void {
   /** The current entry of a pool: an open document, or a file read from disk before. */
   async function entryFor(uri: string): Promise<PoolEntry> {
     const document = documents.get(uri);
-    if (document) return store.fromDocument(document);
-    if (store.get(uri)?.source === 'disk') return store.fromDisk(uri);
+    const current = await settingsFor(uri);
+    if (document) return store.fromDocument(document, current);
+    if (store.get(uri)?.source === 'disk') return store.fromDisk(uri, current);
     throw new ResponseError(
       ErrorCodes.InvalidParams,
       `The pool ${uri} is not open: open it in the editor, or run "Pair Curator: Open as Pool".`,
@@ -201,9 +202,10 @@ export function startServer(connection: Connection): void {
   connection.onCodeLens(async ({ textDocument }) => {
     const document = documents.get(textDocument.uri);
     if (!document) return [];
-    const entry = store.fromDocument(document);
+    const current = await settingsFor(document.uri);
+    const entry = store.fromDocument(document, current);
     try {
-      return promptLenses(entry, store.scores(entry, await settingsFor(entry.uri)));
+      return promptLenses(entry, store.scores(entry, current));
     } catch {
       return promptLenses(entry, undefined);
     }
@@ -212,11 +214,12 @@ export function startServer(connection: Connection): void {
   connection.onHover(async ({ textDocument, position }) => {
     const document = documents.get(textDocument.uri);
     if (!document) return null;
-    const entry = store.fromDocument(document);
+    const current = await settingsFor(document.uri);
+    const entry = store.fromDocument(document, current);
     const onLine = store.completionsOnLine(entry, position.line);
     if (onLine.length === 0) return null;
     try {
-      const scores = store.scores(entry, await settingsFor(entry.uri));
+      const scores = store.scores(entry, current);
       return completionHover(entry, scores, position, onLine) ?? null;
     } catch {
       return null;
@@ -229,7 +232,7 @@ export function startServer(connection: Connection): void {
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
     const started = Date.now();
-    const entry = await store.fromDisk(uri, controller.signal);
+    const entry = await store.fromDisk(uri, await settingsFor(uri), controller.signal);
     log.info(`pool read from disk uri=${uri} ms=${Date.now() - started}`);
     publish(entry);
     return summaryOf(entry);

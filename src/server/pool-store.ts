@@ -8,6 +8,7 @@ import { parsePoolText, readPoolFile } from '../core/pool';
 import { PoolError, type Pool, type PoolProblem } from '../core/pool/pool';
 import type { BudgetCurve, DesignRunSummary, PoolSettings } from '../protocol';
 import type { LineReader } from './diagnostics';
+import { readKey, readOptionsOf } from './settings';
 
 /** The last design run on one version of a pool. */
 export interface PoolRun {
@@ -29,6 +30,8 @@ export interface PoolEntry {
   uri: string;
   /** Document version, or the file's modification time for pools read from disk. */
   version: number;
+  /** The reading options (mapping, shape) it was read with, as `readKey` gives them. */
+  readKey: string;
   source: 'document' | 'disk';
   /** File system path (the URI's path for documents that are not files). */
   path: string;
@@ -122,23 +125,32 @@ export class PoolStore {
     }
   }
 
-  /** The entry of an open pool document, parsed again only when its version changed. */
-  fromDocument(document: TextDocument): PoolEntry {
+  /**
+   * The entry of an open pool document, parsed again only when its version or the reading
+   * settings changed.
+   */
+  fromDocument(document: TextDocument, settings: PoolSettings): PoolEntry {
+    const key = readKey(settings);
     const cached = this.entries.get(document.uri);
-    if (cached && cached.source === 'document' && cached.version === document.version) {
+    if (
+      cached?.source === 'document' &&
+      cached.version === document.version &&
+      cached.readKey === key
+    ) {
       return cached;
     }
 
     const base = {
       uri: document.uri,
       version: document.version,
+      readKey: key,
       source: 'document' as const,
       path: pathOf(document.uri),
       lines: documentLines(document),
     };
     let entry: PoolEntry;
     try {
-      const pool = parsePoolText(document.getText(), base.path, {});
+      const pool = parsePoolText(document.getText(), base.path, readOptionsOf(settings));
       entry = { ...base, pool, problems: pool.problems };
     } catch (error) {
       entry = failedEntry(base, error);
@@ -149,19 +161,30 @@ export class PoolStore {
 
   /**
    * The entry of a pool read from disk by path, streamed by the reader: the way for files beyond
-   * the editor's document size limit. Read again only when the file's modification time changed.
+   * the editor's document size limit, and for compressed or columnar files. Read again only when
+   * the file's modification time or the reading settings changed.
    */
-  async fromDisk(uri: string, signal?: AbortSignal): Promise<PoolEntry> {
+  async fromDisk(uri: string, settings: PoolSettings, signal?: AbortSignal): Promise<PoolEntry> {
     const path = pathOf(uri);
     const info = await stat(path);
     const version = Math.floor(info.mtimeMs);
+    const key = readKey(settings);
     const cached = this.entries.get(uri);
-    if (cached && cached.source === 'disk' && cached.version === version) return cached;
+    if (cached?.source === 'disk' && cached.version === version && cached.readKey === key) {
+      return cached;
+    }
 
-    const base = { uri, version, source: 'disk' as const, path, lines: () => undefined };
+    const base = {
+      uri,
+      version,
+      readKey: key,
+      source: 'disk' as const,
+      path,
+      lines: () => undefined,
+    };
     let entry: PoolEntry;
     try {
-      const pool = await readPoolFile(path, { signal });
+      const pool = await readPoolFile(path, { ...readOptionsOf(settings), signal });
       entry = { ...base, pool, problems: pool.problems };
     } catch (error) {
       if (signal?.aborted) throw error;

@@ -1,10 +1,12 @@
 import type { Connection } from 'vscode-languageserver';
 
+import { MAPPED_FIELDS, type ReadOptions } from '../core/pool/pool';
 import { DEFAULT_POOL_SETTINGS, type PoolSettings } from '../protocol';
 
 const CRITERIA = ['dpo', 'a', 'd'] as const;
 const METHODS = ['auto', 'greedy', 'sample', 'round'] as const;
 const FEATURIZERS = ['auto', 'embedding', 'ngram'] as const;
+const SHAPES = ['auto', 'long', 'wide', 'pairs'] as const;
 
 function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
   return allowed.includes(value as T) ? (value as T) : fallback;
@@ -28,7 +30,36 @@ export function normaliseSettings(raw: Partial<Record<keyof PoolSettings, unknow
     ridge: number(raw.ridge, d.ridge, 0),
     seed: number(raw.seed, d.seed, -Number.MAX_SAFE_INTEGER, true),
     featurizer: pick(raw.featurizer, FEATURIZERS, d.featurizer),
+    map: fieldMap(raw.map),
+    shape: pick(raw.shape, SHAPES, d.shape),
   };
+}
+
+/**
+ * The `pairCurator.map` setting with its entries checked: pool fields the readers know, each
+ * mapped to a non-empty path. Anything else is dropped (the settings editor flags it already).
+ */
+function fieldMap(value: unknown): Record<string, string> {
+  const map: Record<string, string> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return map;
+  for (const field of MAPPED_FIELDS) {
+    const path = (value as Record<string, unknown>)[field];
+    if (typeof path === 'string' && path.trim() !== '') map[field] = path.trim();
+  }
+  return map;
+}
+
+/** The reading options the settings give: the curator's mapping and shape, if any. */
+export function readOptionsOf(settings: PoolSettings): ReadOptions {
+  const options: ReadOptions = {};
+  if (Object.keys(settings.map).length > 0) options.map = { ...settings.map };
+  if (settings.shape !== 'auto') options.shape = settings.shape;
+  return options;
+}
+
+/** A key that changes whenever the reading options do. */
+export function readKey(settings: PoolSettings): string {
+  return JSON.stringify([settings.map, settings.shape]);
 }
 
 /**

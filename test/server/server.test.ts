@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import {
   CancellationTokenSource,
   CodeLensRequest,
+  DidChangeConfigurationNotification,
   HoverRequest,
   LSPErrorCodes,
   type MarkupContent,
@@ -324,6 +325,33 @@ describe('language server', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("reads with the curator's mapping setting, and again when it changes", async () => {
+    const uri = 'file:///mapped.pool.jsonl';
+    const text = [
+      '{"q": "Q1", "reply": "first answer", "grade": "3"}',
+      '{"q": "Q1", "reply": "second answer", "grade": 1}',
+      '{"q": "Q1", "reply": "third answer"}',
+    ].join('\n');
+    h.open(uri, text);
+    const unmapped = await h.diagnostics(uri, 1);
+    assert.match(unmapped[0]?.message ?? '', /cannot tell the pool's shape/);
+
+    h.settings.map = { prompt: 'q', completion: 'reply', score: 'grade' };
+    await h.client.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+    const summary = await h.client.sendRequest(PoolSummaryRequest.type, { uri });
+    assert.equal(summary.shape, 'long');
+    assert.equal(summary.completions, 3);
+    assert.equal(summary.pairs, 3);
+    // The re-analysis after a settings change publishes again; wait for it, briefly.
+    let mapped = await h.diagnostics(uri, 1);
+    for (let tries = 0; mapped.length > 0 && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      mapped = await h.diagnostics(uri, 1);
+    }
+    assert.deepEqual(mapped, []);
+    h.settings.map = {};
   });
 
   it('answers a pool that is not open with an error naming what to do', async () => {
