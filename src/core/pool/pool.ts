@@ -77,17 +77,21 @@ export interface PoolProblem {
 /** Which fields of the records were read as what, as detected or given with `--map`. */
 export type FieldMapping = Partial<Record<MappedField, string>>;
 
-export type MappedField =
-  | 'prompt_id'
-  | 'prompt'
-  | 'completion'
-  | 'completion_id'
-  | 'score'
-  | 'logp_ref'
-  | 'embedding'
-  | 'cost'
-  | 'chosen'
-  | 'rejected';
+/** Every field a curator can map, in the order help texts list them. */
+export const MAPPED_FIELDS = [
+  'prompt_id',
+  'prompt',
+  'completion',
+  'completion_id',
+  'score',
+  'logp_ref',
+  'embedding',
+  'cost',
+  'chosen',
+  'rejected',
+] as const;
+
+export type MappedField = (typeof MAPPED_FIELDS)[number];
 
 export interface Pool {
   file: string;
