@@ -18,11 +18,21 @@ import { PoolStatusBar } from './status-bar';
 
 /** Files the editor does not sync to extensions; the server reads them from disk instead. */
 const DOCUMENT_LIMIT_BYTES = 50 * 1024 * 1024;
+/** Compressed and columnar pools are bytes, not text: the server reads them from disk. */
+const BINARY_POOL = /\.(parquet|gz)$/i;
 
 let client: LanguageClient | undefined;
 
 function fileName(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+/** The file of the active tab, for editors that are not text editors (a Parquet file's). */
+function activeTabUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom
+    ? input.uri
+    : undefined;
 }
 
 function asUri(value: unknown): vscode.Uri | undefined {
@@ -115,17 +125,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ),
 
     vscode.commands.registerCommand('pairCurator.openAsPool', async (arg?: unknown) => {
-      const uri = asUri(arg) ?? vscode.window.activeTextEditor?.document.uri;
+      const uri = asUri(arg) ?? vscode.window.activeTextEditor?.document.uri ?? activeTabUri();
       if (!uri) {
         void vscode.window.showWarningMessage(
-          'Pair Curator: open a JSONL, JSON or CSV file first.',
+          'Pair Curator: open a JSONL, JSON, CSV, TSV, Parquet or gzip file first.',
         );
         return;
       }
       try {
         const size = (await vscode.workspace.fs.stat(uri)).size;
-        if (size > DOCUMENT_LIMIT_BYTES) {
-          log.info(`reading large pool from disk uri=${uri.toString()} bytes=${size}`);
+        if (size > DOCUMENT_LIMIT_BYTES || BINARY_POOL.test(uri.path)) {
+          log.info(`reading pool from disk uri=${uri.toString()} bytes=${size}`);
           await vscode.window.withProgress(
             { location: vscode.ProgressLocation.Notification, title: `Reading ${fileName(uri)}` },
             () => lc.sendRequest(OpenPoolFileRequest.type, { uri: uri.toString() }),
