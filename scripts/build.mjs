@@ -10,7 +10,10 @@ const production = args.includes('--production');
 const only = args.filter((a) => !a.startsWith('--'));
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info' };
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+// The sentence encoder's packages stay in node_modules: they load their weights and WebAssembly
+// files from beside their own code, and are required only when the use featurizer runs.
+const external = ['vscode', '@energetic-ai/*'];
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external };
 const browser = { ...common, platform: 'browser', format: 'iife', target: 'es2022' };
 
 const entries = {

@@ -64,6 +64,12 @@ export interface PoolSummary {
   source: 'document' | 'disk';
   format: string;
   shape: string;
+  /** The named dataset shape the records were recognised as (`ultrafeedback`...), if any. */
+  dataset: string | null;
+  /** How the file was read, in one sentence: the shape, the field mapping, the group sizes. */
+  reading: string;
+  /** Completions and candidate pairs the file offered, before empty and duplicates dropped. */
+  offered: { completions: number; pairs: number };
   records: number;
   prompts: number;
   completions: number;

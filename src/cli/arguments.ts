@@ -21,12 +21,24 @@ export class UsageError extends Error {
   }
 }
 
+/** The options of the text embedding featurizers (`use`, `endpoint`) and their cache. */
+export const EMBEDDING_OPTIONS = {
+  'embeddings-url': { type: 'string' },
+  'embeddings-model': { type: 'string' },
+  'embeddings-key-env': { type: 'string' },
+  'embeddings-batch': { type: 'string' },
+  'embeddings-timeout': { type: 'string' },
+  'cache-dir': { type: 'string' },
+  'no-cache': { type: 'boolean' },
+} as const;
+
 /** Options shared by every command that reads a pool. */
 export const POOL_OPTIONS = {
   map: { type: 'string', multiple: true },
   shape: { type: 'string' },
   'input-format': { type: 'string' },
   featurizer: { type: 'string' },
+  ...EMBEDDING_OPTIONS,
   dim: { type: 'string' },
   beta: { type: 'string' },
   ridge: { type: 'string' },
@@ -151,9 +163,15 @@ export function mappingOption(values: Values): FieldMapping | undefined {
 
 export const CRITERIA: readonly CriterionName[] = ['dpo', 'd', 'a'];
 export const METHODS: readonly ExactMethod[] = ['auto', 'greedy', 'sample', 'round'];
-export const FEATURIZERS: readonly FeaturizerName[] = ['auto', 'embedding', 'ngram'];
+export const FEATURIZERS: readonly FeaturizerName[] = [
+  'auto',
+  'embedding',
+  'ngram',
+  'use',
+  'endpoint',
+];
 export const SHAPES: readonly PoolShape[] = ['long', 'wide', 'pairs'];
-export const FORMATS: readonly PoolFormat[] = ['jsonl', 'json', 'csv', 'tsv'];
+export const FORMATS: readonly PoolFormat[] = ['jsonl', 'json', 'csv', 'tsv', 'parquet'];
 
 /** The reading options every command that takes a pool shares: --map, --shape, --input-format. */
 export function readOptions(values: Values): ReadOptions {

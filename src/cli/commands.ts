@@ -1,14 +1,13 @@
 import Papa from 'papaparse';
 import { DEFAULT_DESIGN_SETTINGS, type DesignSettings } from '../core/design/types';
 import { buildReport, designPool, preparePool, renderPairs, scorePool } from '../core/engine';
-import type { FeatureOptions } from '../core/features/feature-matrix';
 import { readPoolFile, summarisePool, type Pool } from '../core/pool';
 import { checkOutputs, writeFilesAtomic } from '../core/report/atomic-write';
+import { reportInput } from '../core/report/outputs';
 import { exportTrl } from '../core/report/trl-export';
 import { promises as fs } from 'node:fs';
 import {
   CRITERIA,
-  FEATURIZERS,
   METHODS,
   UsageError,
   choiceOption,
@@ -19,20 +18,13 @@ import {
 import { formatDesignSummary, formatPoolSummary } from './summary';
 import { terminalProgress } from './progress';
 import { outputPath } from './paths';
+import { featureOptions } from './text-features';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
 export interface Console {
   out: (text: string) => void;
   err: (text: string) => void;
-}
-
-function featureOptions(values: Values, seed: number): FeatureOptions {
-  return {
-    featurizer: choiceOption(values, 'featurizer', FEATURIZERS, 'auto'),
-    dim: integerOption(values, 'dim', 128, 1, 4096),
-    seed,
-  };
 }
 
 function designSettings(values: Values, requireBudget: boolean): DesignSettings {
@@ -83,7 +75,7 @@ export async function designCommand(path: string, values: Values, io: Console): 
   };
   const pool = await loadPool(path, values, io);
   lap('read');
-  const prepared = preparePool(pool, featureOptions(values, settings.seed));
+  const prepared = preparePool(pool, await featureOptions(values, settings.seed, pool, io));
   lap('features');
   const progress = terminalProgress(values.quiet === true);
   const result = await designPool(prepared, settings, { progress: progress.report });
@@ -110,7 +102,7 @@ export async function scoreCommand(path: string, values: Values, io: Console): P
     (values.report as string | undefined) ?? outputPath(path, 'scores-report.json');
 
   const pool = await loadPool(path, values, io);
-  const prepared = preparePool(pool, featureOptions(values, settings.seed));
+  const prepared = preparePool(pool, await featureOptions(values, settings.seed, pool, io));
   const scored = scorePool(prepared, settings);
   const order = Array.from(scored.scores.keys()).sort(
     (x, y) => scored.scores[y] - scored.scores[x] || x - y,
@@ -134,7 +126,7 @@ export async function scoreCommand(path: string, values: Values, io: Console): P
   const report = {
     tool: 'pair-curator',
     command: 'score',
-    input: { file: pool.file, format: pool.format, shape: pool.shape, mapping: pool.mapping },
+    input: reportInput(pool),
     counts: summary,
     skipped: {
       problems: pool.problems.slice(0, 100),

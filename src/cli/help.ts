@@ -1,4 +1,5 @@
 import { SIMULATE_HELP } from './simulate-command';
+import { FEATURIZER_HELP } from './text-features';
 
 /** The help of each command, in the words the README and the settings use. */
 export const HELP: Record<string, string> = {
@@ -12,8 +13,9 @@ Usage:
   pair-curator simulate [POOL] [options]          what the designs buy: DPO gap, held-out accuracy
   pair-curator COMMAND --help                     the options of a command
 
-A pool is a JSONL, JSON, CSV or TSV file of prompts and their completions (long, wide or pairs
-shape). Exit status: 0 done, 1 bad input, 2 bad usage.`,
+A pool is a JSONL, JSON, CSV or TSV file (or any of them gzipped: x.jsonl.gz), or a Parquet
+file, of prompts and their completions (long, wide or pairs shape). Exit status: 0 done, 1 bad
+input, 2 bad usage.`,
 
   design: `pair-curator design POOL --budget N [options]
 
@@ -71,7 +73,7 @@ Reading and features:
   --map FIELD=PATH        read FIELD from a dotted PATH (completion=choices.0.text); repeatable
   --shape S               long, wide or pairs (default: detected)
   --input-format F        jsonl, json, csv or tsv (default: from the file name)
-  --featurizer F          auto (the file's embeddings, else n-grams), embedding or ngram
+${FEATURIZER_HELP}
   --dim R                 feature dimension after projection (default 128)
   --beta B                DPO temperature (default 0.1)
   --ridge L               ridge added to every information matrix (default 0.001)

@@ -6,6 +6,6 @@ import { basename, dirname, join } from 'node:path';
  */
 export function outputPath(pool: string, suffix: string): string {
   const name = basename(pool).replace(/(\.gz)?$/i, '');
-  const stem = name.replace(/\.(jsonl|ndjson|json|csv|tsv)$/i, '');
+  const stem = name.replace(/\.(jsonl|ndjson|json|csv|tsv|parquet)$/i, '');
   return join(dirname(pool), `${stem}.${suffix}`);
 }

@@ -16,15 +16,15 @@ import {
   syntheticSvg,
 } from '../core/simulate';
 import {
-  FEATURIZERS,
+  EMBEDDING_OPTIONS,
   UsageError,
-  choiceOption,
   integerOption,
   readOptions,
   numberOption,
 } from './arguments';
 import { formatPoolSummary } from './summary';
 import { terminalProgress } from './progress';
+import { FEATURIZER_HELP, featureOptions } from './text-features';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -48,6 +48,7 @@ export const SIMULATE_OPTIONS = {
   shape: { type: 'string' },
   'input-format': { type: 'string' },
   featurizer: { type: 'string' },
+  ...EMBEDDING_OPTIONS,
   out: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -93,7 +94,7 @@ Real pool:
   --map FIELD=PATH        read FIELD from a dotted PATH; repeatable
   --shape S               long, wide or pairs (default: detected)
   --input-format F        jsonl, json, csv or tsv (default: from the file name)
-  --featurizer F          auto (the file's embeddings, else n-grams), embedding or ngram
+${FEATURIZER_HELP}
 
 Output:
   --out DIR               write simulate.json, simulate.md (the tables) and simulate.svg (the
@@ -144,11 +145,10 @@ export async function simulateCommand(
     const started = Date.now();
     const read = await readPoolFile(pool, readOptions(values));
     if (!values.quiet) io.out(formatPoolSummary(read, Date.now() - started));
-    const prepared = preparePool(read, {
-      featurizer: choiceOption(values, 'featurizer', FEATURIZERS, 'auto'),
-      dim: integerOption(values, 'dim', 128, 1, 4096),
-      seed,
-    });
+    const prepared = preparePool(
+      read,
+      await inCommandAsync(() => featureOptions(values, seed, read, io)),
+    );
     const info = prepared.features.info;
     const features =
       `${info.featurizer}, ${info.inputDim} -> ${info.dim} dimensions ` +
@@ -202,11 +202,24 @@ function inCommand<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof UsageError && error.command === undefined) {
-      throw new UsageError(error.message, 'simulate');
-    }
-    throw error;
+    throw tagged(error);
   }
+}
+
+/** `inCommand` for an asynchronous step. */
+async function inCommandAsync<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw tagged(error);
+  }
+}
+
+function tagged(error: unknown): unknown {
+  if (error instanceof UsageError && error.command === undefined) {
+    return new UsageError(error.message, 'simulate');
+  }
+  return error;
 }
 
 function syntheticSettings(values: Values, drawnFeatures = true) {

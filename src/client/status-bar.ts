@@ -38,6 +38,7 @@ export class PoolStatusBar implements vscode.Disposable {
       `${prompts}, ${plural(summary.completions, 'completion')}, ${pairs} to choose from`,
       `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`,
       `features: ${summary.featurizer}, ${summary.dim} dimensions`,
+      `${summary.format}, ${summary.reading}`,
     ];
     if (summary.lastRun) {
       lines.push(`last design: ${summary.lastRun.chosen} pairs (${summary.lastRun.method})`);

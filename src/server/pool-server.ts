@@ -23,6 +23,7 @@ import {
   WhatIfProgressNotification,
   WhatIfRequest,
 } from '../protocol';
+import { describeEncoding, describeReading, summarisePool } from '../core/pool';
 import { budgetCurve, runDesign } from './design-runner';
 import { problemDiagnostics } from './diagnostics';
 import { completionHover, promptLenses } from './lenses-and-hovers';
@@ -174,14 +175,20 @@ export function startServer(connection: Connection): void {
     const scores = store.scores(entry, current);
     const prepared = store.prepared(entry, current);
     const histogram = scoreHistogram(scores.scores);
-    const completions = pool.prompts.reduce((n, p) => n + p.completions.length, 0);
+    const { completions, offered } = summarisePool(pool);
     const info = prepared.features.info;
     return {
       uri: entry.uri,
       version: entry.version,
       source: entry.source,
-      format: pool.format,
+      format: describeEncoding(pool),
       shape: pool.shape,
+      dataset: pool.dataset ?? null,
+      reading: describeReading(pool),
+      offered: {
+        completions: offered.completions,
+        pairs: offered.pairs,
+      },
       records: pool.records,
       prompts: pool.prompts.length,
       completions,

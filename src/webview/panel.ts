@@ -102,6 +102,17 @@ function fact(label: string, value: string): HTMLElement {
   ]);
 }
 
+/** How the file was read, with what was dropped when anything was. */
+function readingLine(s: PoolSummary): string {
+  const dropped = s.offered.completions - s.completions;
+  const before =
+    dropped > 0
+      ? `; ${plural(dropped, 'empty or duplicate completion')} dropped ` +
+        `(${s.offered.pairs.toLocaleString('en-US')} pairs before)`
+      : '';
+  return `${s.format}, ${s.reading}${before}`;
+}
+
 function renderSummary(name: string, error?: string): void {
   summaryBox.replaceChildren();
   if (!poolUri) {
@@ -127,6 +138,7 @@ function renderSummary(name: string, error?: string): void {
     fact('top pair', formatScore(s.topScore)),
   ]);
   summaryBox.append(facts);
+  summaryBox.append(el('p', { className: 'reading', text: `${readingLine(s)}.` }));
   if (s.errors + s.warnings > 0) {
     const counts = `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}`;
     const text = `${counts}: see the Problems panel.`;

@@ -68,6 +68,18 @@ test('design on the bundled real pool writes valid pairs and a report', async ()
   const report = JSON.parse(readFileSync(join(dir, 'arena.pool.design.json'), 'utf8'));
   assert.equal(report.seed, 3);
   assert.equal(report.input.prompts, 40);
+  assert.equal(report.input.dataset, null);
+  assert.match(report.input.reading, /^read as long \(one completion a record\): prompt_id = /);
+  assert.deepEqual(
+    [report.input.completions, report.input.candidatePairs, report.input.offered],
+    [673, 5328, { prompts: 40, completions: 680, candidatePairs: 5440 }],
+  );
+  assert.match(
+    result.out,
+    /\(before dropping: 40 prompts, 680 completions, 5440 candidate pairs\)/,
+  );
+  assert.match(result.out, /^Read as long \(one completion a record\): /m);
+  for (const line of result.out.split('\n')) assert.ok(line.length <= 100, line);
   assert.equal(report.design.labels, 60);
   assert.ok(report.design.certificate.efficiency > 0 && report.design.certificate.efficiency <= 1);
   assert.ok(report.design.certificate.lowerBound <= report.design.value);
@@ -120,6 +132,12 @@ test('score writes every candidate pair, best first', async () => {
   assert.equal(rows.length - 1, 5328);
   const scores = rows.slice(1).map((row) => Number(row.split(',').at(-1)));
   for (let i = 1; i < scores.length; i++) assert.ok(scores[i - 1] >= scores[i]);
+
+  const report = JSON.parse(readFileSync(join(dir, 'arena.pool.scores-report.json'), 'utf8'));
+  assert.equal(report.input.dataset, null);
+  assert.match(report.input.reading, /; 16 to 17 completions a prompt \(median 17\)$/);
+  assert.deepEqual(report.input.offered, { prompts: 40, completions: 680, candidatePairs: 5440 });
+  assert.equal(report.input.candidatePairs, 5328);
 });
 
 test('bad usage exits 2 and bad input exits 1, with the file and line named', async () => {
@@ -178,6 +196,9 @@ test('export turns labelled pairs into a TRL dataset that reads back as prior la
 
   const reread = await run(['score', join(dir, 'trl.jsonl'), '--dim', '4', '--quiet']);
   assert.equal(reread.status, 0, reread.err);
+  const report = JSON.parse(readFileSync(join(dir, 'trl.scores-report.json'), 'utf8'));
+  assert.equal(report.input.dataset, 'trl-pairs');
+  assert.equal(report.input.priorLabels, 4);
 });
 
 test('the built CLI runs as a program', () => {

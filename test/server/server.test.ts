@@ -342,6 +342,9 @@ describe('language server', () => {
     await h.client.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
     const summary = await h.client.sendRequest(PoolSummaryRequest.type, { uri });
     assert.equal(summary.shape, 'long');
+    assert.equal(summary.dataset, null);
+    assert.match(summary.reading, /^read as long .*mapping from the curator/);
+    assert.match(summary.reading, /completion = reply/);
     assert.equal(summary.completions, 3);
     assert.equal(summary.pairs, 3);
     // The re-analysis after a settings change publishes again; wait for it, briefly.

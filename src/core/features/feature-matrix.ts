@@ -11,11 +11,43 @@ export interface FeatureMatrix {
   data: Float64Array;
 }
 
-export type FeaturizerName = 'auto' | 'embedding' | 'ngram';
+/**
+ * `auto`, `embedding` and `ngram` need nothing but the pool; `use` (the built-in sentence
+ * encoder) and `endpoint` (an embeddings server) need vectors computed first by `embedPool`.
+ */
+export type FeaturizerName = 'auto' | 'embedding' | 'ngram' | 'use' | 'endpoint';
+
+/** How the feature cache served a run of a text embedding model. */
+export interface FeatureCacheInfo {
+  /** Completions whose vector was read from the cache. */
+  hits: number;
+  /** Completions whose vector was computed in this run. */
+  misses: number;
+  /** The cache file; absent when the cache was off. */
+  file?: string;
+}
+
+/**
+ * Vectors of the completion texts from a text embedding model (`embedPool`), handed to
+ * `featurize` so that the rest of the engine stays synchronous.
+ */
+export interface TextEmbeddings {
+  featurizer: 'use' | 'endpoint';
+  /** Model name and version. */
+  model: string;
+  /** The endpoint's URL, without credentials or query. */
+  url?: string;
+  /** One vector per completion, in pool order (prompts, then their completions), `dim` long. */
+  rows: Float64Array[];
+  dim: number;
+  cache: FeatureCacheInfo;
+}
 
 export interface FeatureOptions {
   /** `auto`: the file's embeddings when every completion has one, else hashed n-grams. */
   featurizer?: FeaturizerName;
+  /** The vectors of the `use` or `endpoint` featurizer, from `embedPool`. */
+  embeddings?: TextEmbeddings;
   /** Target dimension `r` of the PCA projection (default 128; fewer when the data has fewer). */
   dim?: number;
   /** Width of the hashed n-gram space before projection (default 4096). */
@@ -33,7 +65,13 @@ export interface FeatureOptions {
 
 /** What the featurizer did, for the report. */
 export interface FeatureInfo {
-  featurizer: 'embedding' | 'ngram';
+  featurizer: 'embedding' | 'ngram' | 'use' | 'endpoint';
+  /** The text embedding model (`use`, `endpoint`). */
+  model?: string;
+  /** The embeddings endpoint's URL, without credentials or query (`endpoint`). */
+  url?: string;
+  /** Feature cache hits and misses (`use`, `endpoint`). */
+  cache?: FeatureCacheInfo;
   /** Dimension before projection. */
   inputDim: number;
   /** Dimension after projection (`r`). */

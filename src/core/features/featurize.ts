@@ -1,10 +1,10 @@
 /**
  * Completion features for a pool, in the order DESIGN.md prefers: the file's own embeddings when
- * every completion has one, else the built-in hashed n-gram TF-IDF featurizer; then standardised
- * and projected to r dimensions by PCA.
+ * every completion has one, else the built-in hashed n-gram TF-IDF featurizer, or on request the
+ * vectors of a text embedding model; then standardised and projected to r dimensions by PCA.
  */
 import type { Completion, Pool } from '../pool/pool';
-import type { FeatureOptions, Features } from './feature-matrix';
+import type { FeatureInfo, FeatureOptions, Features, TextEmbeddings } from './feature-matrix';
 import { hashTexts } from './ngram-hash';
 import { pcaProject } from './pca';
 import type { RowMatrix } from './row-matrix';
@@ -18,7 +18,8 @@ import { tfidf } from './tfidf';
  * `offsets[N]` the number of rows.
  *
  * `featurizer`: `auto` uses the embeddings when all completions carry one of the same length,
- * else n-grams; `embedding` requires them; `ngram` ignores them.
+ * else n-grams; `embedding` requires them; `ngram` ignores them; `use` and `endpoint` take the
+ * model's vectors from `options.embeddings` (see `embedPool`).
  */
 export function featurize(pool: Pool, options: FeatureOptions = {}): Features {
   const completions: Completion[] = [];
@@ -28,9 +29,23 @@ export function featurize(pool: Pool, options: FeatureOptions = {}): Features {
     offsets[i + 1] = completions.length;
   });
 
-  const featurizer = chooseFeaturizer(completions, options.featurizer ?? 'auto');
+  const requested = options.featurizer ?? 'auto';
+  if (requested === 'use' || requested === 'endpoint') {
+    return project(textEmbeddingRows(requested, completions.length, options), offsets, options);
+  }
+  const featurizer = chooseFeaturizer(completions, requested);
   const input: DataMatrix =
     featurizer === 'embedding' ? embeddingRows(completions) : ngramRows(completions, options);
+  return project({ featurizer, input }, offsets, options);
+}
+
+/** Standardises and projects the chosen input to r dimensions. */
+function project(
+  chosen: { featurizer: FeatureInfo['featurizer']; input: DataMatrix; from?: TextEmbeddings },
+  offsets: Int32Array,
+  options: FeatureOptions,
+): Features {
+  const { featurizer, input, from } = chosen;
   const pca = pcaProject(input, {
     dim: options.dim ?? 128,
     seed: options.seed ?? 0,
@@ -47,13 +62,34 @@ export function featurize(pool: Pool, options: FeatureOptions = {}): Features {
       explainedVariance: pca.explainedVariance,
       pca: pca.method,
       basisRows: pca.basisRows,
+      ...(from && { model: from.model, url: from.url, cache: from.cache }),
     },
   };
 }
 
+/** The vectors `embedPool` computed, checked against the pool they are for. */
+function textEmbeddingRows(
+  featurizer: 'use' | 'endpoint',
+  completions: number,
+  options: FeatureOptions,
+): { featurizer: 'use' | 'endpoint'; input: RowMatrix; from: TextEmbeddings } {
+  const from = options.embeddings;
+  if (from?.featurizer !== featurizer) {
+    throw new Error(`The ${featurizer} featurizer needs its vectors from embedPool first`);
+  }
+  if (from.rows.length !== completions) {
+    throw new Error(
+      `The ${featurizer} vectors are for ${from.rows.length} completions, the pool has ` +
+        `${completions}`,
+    );
+  }
+  const input: RowMatrix = { kind: 'rows', rows: completions, cols: from.dim, data: from.rows };
+  return { featurizer, input, from };
+}
+
 function chooseFeaturizer(
   completions: readonly Completion[],
-  requested: FeatureOptions['featurizer'] & string,
+  requested: 'auto' | 'embedding' | 'ngram',
 ): 'embedding' | 'ngram' {
   if (requested === 'ngram') return 'ngram';
   if (completions.length === 0) return requested === 'embedding' ? 'embedding' : 'ngram';

@@ -1,21 +1,31 @@
 /**
  * Feeding CSV and TSV rows to the record handler through papaparse, one row at a time (`step`),
- * from a string or a file stream. The header row names the fields; each later row becomes an
- * object keyed by it. Rows are numbered as spreadsheets do: the header is row 1.
+ * from a string or a file stream (gunzipped on the way when it is gzip). The header row names the
+ * fields; each later row becomes an object keyed by it. Rows are numbered as spreadsheets do: the
+ * header is row 1.
  */
-import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import Papa from 'papaparse';
+import { textChunks } from './byte-source';
+import type { PoolCompression } from './pool';
 import type { RecordHandler } from './record-handler';
+import { countInvalidMarks, describeFault, type Utf8Decoder } from './utf8-decoder';
 
 /** Turns raw rows into records keyed by the header. */
 class RowReader {
   private header: string[] | undefined;
   private row = 0;
 
-  constructor(private readonly handler: RecordHandler) {}
+  constructor(
+    private readonly handler: RecordHandler,
+    /** The decoder that made the text from bytes: rows holding bytes it rejected are skipped. */
+    private readonly decoder?: Utf8Decoder,
+    private readonly compressed = false,
+  ) {}
 
   accept(cells: string[], errors: Papa.ParseError[]): void {
     this.row++;
+    if (this.decoder && this.decoder.faults.length > 0 && this.invalid(cells)) return;
     if (errors.length > 0) {
       const reason = errors.map((e) => e.message).join('; ');
       this.handler.malformed(this.row, `row cannot be read (${reason}); fix its quoting`);
@@ -37,6 +47,58 @@ class RowReader {
     const record: Record<string, unknown> = Object.create(null);
     for (let i = 0; i < cells.length; i++) record[this.header[i]!] = detach(cells[i]!);
     this.handler.record(record, this.row);
+  }
+
+  /** Reports a row that holds bytes that are not UTF-8; a bad header is reported and kept. */
+  private invalid(cells: string[]): boolean {
+    let marks = 0;
+    for (const cell of cells) marks += countInvalidMarks(cell);
+    if (marks === 0) return false;
+
+    // Rows do not know their lines; faults are claimed in the order they were found.
+    const what = describeFault(this.decoder!.claim(0, marks), this.compressed);
+    if (!this.header) {
+      const message = `the header row holds ${what}; column names may be misread`;
+      this.handler.invalidEncoding(this.row, `${message}: save the file as UTF-8`, false);
+      return false;
+    }
+    this.handler.invalidEncoding(
+      this.row,
+      `the row holds ${what}; row skipped: save the file as UTF-8`,
+    );
+    return true;
+  }
+}
+
+/**
+ * Line ends made `\n` before papaparse sees the text: it guesses one line end for the whole file
+ * from its start, so a file mixing CRLF and LF would otherwise leave `\r` at the end of cells,
+ * and a CRLF inside a quoted cell would stay in the completion's text. A CR at the end of a chunk
+ * waits for the next, which may start with the LF of the same line end.
+ */
+class LineEnds {
+  private started = false;
+  private heldCr = false;
+
+  fix(chunk: string): string {
+    if (!this.started && chunk.length > 0) {
+      this.started = true;
+      // A byte-order mark would stop papaparse from seeing a quote that opens the first cell.
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+    }
+    if (this.heldCr) {
+      chunk = '\r' + chunk;
+      this.heldCr = false;
+    }
+    if (chunk.endsWith('\r')) {
+      this.heldCr = true;
+      chunk = chunk.slice(0, -1);
+    }
+    return chunk.includes('\r\n') ? chunk.replace(/\r\n/g, '\n') : chunk;
+  }
+
+  end(): string {
+    return this.heldCr ? '\r' : '';
   }
 }
 
@@ -60,26 +122,54 @@ function config(format: 'csv' | 'tsv'): Papa.ParseConfig<string[]> {
   return { delimiter: format === 'tsv' ? '\t' : ',', header: false, skipEmptyLines: true };
 }
 
-/** Read CSV or TSV text held in memory. */
-export function parseCsvText(text: string, format: 'csv' | 'tsv', handler: RecordHandler): void {
-  const rows = new RowReader(handler);
-  Papa.parse<string[]>(text, {
+/**
+ * Read CSV or TSV text held in memory. With the decoder that made the text from bytes, the rows
+ * holding bytes that were not UTF-8 are skipped with a problem.
+ */
+export function parseCsvText(
+  text: string,
+  format: 'csv' | 'tsv',
+  handler: RecordHandler,
+  decoder?: Utf8Decoder,
+): void {
+  const rows = new RowReader(handler, decoder);
+  const ends = new LineEnds();
+  Papa.parse<string[]>(ends.fix(text) + ends.end(), {
     ...config(format),
     step: (results) => rows.accept(results.data, results.errors),
   });
+}
+
+/** The decoded text of a file, line ends made `\n`, as a stream papaparse can read. */
+function csvTextStream(
+  path: string,
+  compression: PoolCompression | undefined,
+  decoder: Utf8Decoder,
+  signal?: AbortSignal,
+): Readable {
+  const ends = new LineEnds();
+  async function* text() {
+    for await (const chunk of textChunks(path, compression, decoder, signal)) {
+      yield ends.fix(chunk);
+    }
+    const tail = ends.end();
+    if (tail !== '') yield tail;
+  }
+  return Readable.from(text());
 }
 
 /** Read a CSV or TSV file as a stream; settles once every row has been handled. */
 export function streamCsvFile(
   path: string,
   format: 'csv' | 'tsv',
+  compression: PoolCompression | undefined,
+  decoder: Utf8Decoder,
   handler: RecordHandler,
   signal?: AbortSignal,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    // utf8 decoding in the stream keeps characters split across chunks whole.
-    const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-    const rows = new RowReader(handler);
+    const stream = csvTextStream(path, compression, decoder, signal);
+    const rows = new RowReader(handler, decoder, compression !== undefined);
     let settled = false;
 
     const settle = (error?: unknown) => {

@@ -1,8 +1,8 @@
 /** The long shape: one completion a record, grouped into prompts. */
+import { readField } from './field-spec';
 import type { Completion } from './pool';
 import type { Extractor, PoolBuilder } from './pool-builder';
 import { promptGroupOf, readId } from './prompt-key';
-import { getPath } from './record-fields';
 import type { Layout } from './shape-detect';
 import { isBlank, textOf } from './text';
 
@@ -13,7 +13,7 @@ export function longExtractor(layout: Layout, builder: PoolBuilder): Extractor {
     if (!group) return;
     const position = group.offered++;
 
-    const value = getPath(record, layout.completion);
+    const value = readField(record, layout.completion);
     const text = textOf(value);
     if (text === undefined || isBlank(text)) {
       builder.missingText(line, layout.completion, value, 'record skipped');
@@ -22,7 +22,7 @@ export function longExtractor(layout: Layout, builder: PoolBuilder): Extractor {
 
     const completion: Completion = { id: String(position), text, line };
     for (const path of layout.completionId) {
-      const id = readId(getPath(record, path));
+      const id = readId(readField(record, path));
       if (id === undefined) continue;
       completion.id = id;
       builder.idFields.add(path);
@@ -41,16 +41,16 @@ function readMeasures(
   builder: PoolBuilder,
   completion: Completion,
 ): void {
-  const score = builder.number(getPath(record, layout.score), line, layout.score, 'score');
+  const score = builder.number(readField(record, layout.score), line, layout.score, 'score');
   if (score !== undefined) completion.score = score;
 
-  const logpRef = getPath(record, layout.logpRef);
+  const logpRef = readField(record, layout.logpRef);
   const logp = builder.number(logpRef, line, layout.logpRef, 'logp_ref');
   if (logp !== undefined) completion.logpRef = logp;
 
-  const cost = builder.number(getPath(record, layout.cost), line, layout.cost, 'cost');
+  const cost = builder.number(readField(record, layout.cost), line, layout.cost, 'cost');
   if (cost !== undefined) completion.cost = cost;
 
-  const embedding = builder.embedding(getPath(record, layout.embedding), line, layout.embedding);
+  const embedding = builder.embedding(readField(record, layout.embedding), line, layout.embedding);
   if (embedding !== undefined) completion.embedding = embedding;
 }

@@ -1,42 +1,47 @@
 /**
- * The pairs shape (TRL `prompt` / `chosen` / `rejected`): each record is a labelled pair. A
- * prompt's pool is the distinct completions of all its pairs, and every pair becomes a prior
- * label. Conversational pairs hold lists of messages; when the prompt is not given apart, the
- * turns before the last one of `chosen` are the prompt.
+ * The pairs shape (TRL `prompt` / `chosen` / `rejected`, and HH text dialogues): each record is a
+ * labelled pair. A prompt's pool is the distinct completions of all its pairs, and every pair
+ * becomes a prior label. When the prompt is not given apart, each side is split into its dialogue
+ * and its reply (see `dialogue-split.ts`), and the two dialogues must be the same: a pair whose
+ * sides answer different dialogues is reported and skipped, never merged.
  */
+import { isTextDialogue, splitSide, type SideSplit } from './dialogue-split';
+import { readField } from './field-spec';
 import type { Completion } from './pool';
 import type { Extractor, GroupDraft, PoolBuilder } from './pool-builder';
-import { promptGroupOf } from './prompt-key';
-import { getPath, readList } from './record-fields';
+import { promptGroupOf, readPromptText } from './prompt-key';
 import type { Layout } from './shape-detect';
-import {
-  duplicateKey,
-  isBlank,
-  isMessageList,
-  messageContent,
-  renderMessages,
-  textOf,
-} from './text';
+import { duplicateKey, isBlank } from './text';
 
 /** Reads pair records into completions shared across a prompt's pairs, and prior labels. */
 export function pairExtractor(layout: Layout, builder: PoolBuilder): Extractor {
   const [chosenScore, rejectedScore] = scorePaths(layout.score);
+  // Distinct side texts met per prompt, to count what the file offered before dropping.
+  const offeredTexts = new Map<GroupDraft, Set<string>>();
 
   return (record, line) => {
-    const chosenValue = getPath(record, layout.chosen);
-    const rejectedValue = getPath(record, layout.rejected);
-    const group = promptGroupOf(record, line, layout, builder, implicitPrompt(chosenValue));
+    const chosenValue = readField(record, layout.chosen);
+    const rejectedValue = readField(record, layout.rejected);
+    const split = splitPair(record, line, layout, builder, chosenValue, rejectedValue);
+    if (!split) return;
+
+    const { chosen, rejected, context } = split;
+    const group = promptGroupOf(record, line, layout, builder, context);
     if (!group) return;
 
-    const chosen = sideText(chosenValue);
-    const rejected = sideText(rejectedValue);
-    if (chosen === undefined) builder.missingText(line, layout.chosen, chosenValue, 'pair skipped');
-    if (rejected === undefined) {
+    let seen = offeredTexts.get(group);
+    if (!seen) offeredTexts.set(group, (seen = new Set()));
+    const chosenText = offer(group, seen, chosen);
+    const rejectedText = offer(group, seen, rejected);
+    if (chosenText === undefined) {
+      builder.missingText(line, layout.chosen, chosenValue, 'pair skipped');
+    }
+    if (rejectedText === undefined) {
       builder.missingText(line, layout.rejected, rejectedValue, 'pair skipped');
     }
-    if (chosen === undefined || rejected === undefined) return;
+    if (chosenText === undefined || rejectedText === undefined) return;
 
-    if (duplicateKey(chosen) === duplicateKey(rejected)) {
+    if (duplicateKey(chosenText) === duplicateKey(rejectedText)) {
       const message =
         `\`${layout.chosen}\` and \`${layout.rejected}\` are the same text; pair skipped: ` +
         'it carries no preference information';
@@ -45,32 +50,85 @@ export function pairExtractor(layout: Layout, builder: PoolBuilder): Extractor {
     }
 
     const side = (text: string, scorePath: string | undefined) => {
-      const score = scorePath ? getPath(record, scorePath) : undefined;
+      const score = scorePath ? readField(record, scorePath) : undefined;
       return addSide(builder, group, text, line, score, scorePath);
     };
-    builder.label(group, side(chosen, chosenScore), side(rejected, rejectedScore), line);
+    builder.label(group, side(chosenText, chosenScore), side(rejectedText, rejectedScore), line);
   };
+}
+
+/** The two sides of a pair split into replies and their shared dialogue. */
+interface PairSplit {
+  chosen: string | undefined;
+  rejected: string | undefined;
+  /** The dialogue both replies answer, when the sides carry it. */
+  context: string | undefined;
+}
+
+/**
+ * Split both sides of a pair into dialogue and reply; undefined (the problem reported) when a
+ * side has no reply to split at or the two dialogues differ. With no prompt given apart, both
+ * sides must carry the same dialogue; with a prompt given, sides that hold only their reply are
+ * fine, and HH markers in them are left alone.
+ */
+function splitPair(
+  record: object,
+  line: number,
+  layout: Layout,
+  builder: PoolBuilder,
+  chosenValue: unknown,
+  rejectedValue: unknown,
+): PairSplit | undefined {
+  const given = readPromptText(record, layout.prompt) !== undefined;
+  const dialogue = !given && (isTextDialogue(chosenValue) || isTextDialogue(rejectedValue));
+  const sides: [string, SideSplit][] = [
+    [layout.chosen, splitSide(chosenValue, dialogue)],
+    [layout.rejected, splitSide(rejectedValue, dialogue)],
+  ];
+
+  const contexts: (string | undefined)[] = [];
+  const texts: (string | undefined)[] = [];
+  for (const [field, side] of sides) {
+    if (!side.ok) {
+      const message = `\`${field}\` ${side.reason}; pair skipped: its reply cannot be told apart`;
+      builder.report('no-assistant-turn', line, field, message);
+      return undefined;
+    }
+    contexts.push(side.context);
+    texts.push(side.text);
+  }
+
+  const [a, b] = contexts;
+  const differ = given ? a !== undefined && b !== undefined && a !== b : a !== b;
+  if (differ) {
+    const where = dialogue ? 'up to their last "\\n\\nAssistant:"' : 'before their final reply';
+    const message =
+      `\`${layout.chosen}\` and \`${layout.rejected}\` differ ${where}; pair skipped: ` +
+      'the two replies answer different dialogues';
+    builder.report('context-mismatch', line, layout.rejected, message);
+    return undefined;
+  }
+  return { chosen: texts[0], rejected: texts[1], context: a ?? b };
+}
+
+/** A side's text, counted as offered to its prompt; undefined when it has none. */
+function offer(group: GroupDraft, seen: Set<string>, text: string | undefined): string | undefined {
+  if (text === undefined || isBlank(text)) {
+    group.offered++;
+    return undefined;
+  }
+  const key = duplicateKey(text);
+  if (!seen.has(key)) {
+    seen.add(key);
+    group.offered++;
+  }
+  return text;
 }
 
 /** `score_chosen+score_rejected` -> the two paths; one path scores the chosen side only. */
 function scorePaths(spec: string): [string | undefined, string | undefined] {
   const [chosen, rejected] = spec.split('+').map((p) => p.trim());
   return [chosen || undefined, rejected || undefined];
-}
-
-/** The prompt of an implicit-prompt conversational pair: every turn of `chosen` but the last. */
-function implicitPrompt(chosen: unknown): string | undefined {
-  const messages = readList(chosen);
-  if (!messages || messages.length < 2 || !isMessageList(messages)) return undefined;
-  return renderMessages(messages.slice(0, -1));
-}
-
-/** The completion text of one side: a string, or the last turn of a conversation. */
-function sideText(value: unknown): string | undefined {
-  const messages = readList(value);
-  const text =
-    messages && isMessageList(messages) ? messageContent(messages.at(-1)!) : textOf(value);
-  return text === undefined || isBlank(text) ? undefined : text;
 }
 
 function addSide(

@@ -5,8 +5,11 @@
  */
 import {
   PoolError,
+  pairCount,
   type Completion,
+  type DatasetShape,
   type MappedField,
+  type OfferedCounts,
   type Pool,
   type PoolFormat,
   type PoolProblem,
@@ -17,6 +20,17 @@ import {
 } from './pool';
 import { readEmbedding, readNumber } from './record-fields';
 import { describeValue, duplicateKey, textOf } from './text';
+
+/** How a file was read, as the record handler decided it. */
+export interface ReadingInfo {
+  format: PoolFormat;
+  shape: PoolShape;
+  dataset: DatasetShape | undefined;
+  mapping: FieldMapping;
+  /** Mapping fields the curator gave (`--map`). */
+  curatorFields: MappedField[];
+  records: number;
+}
 
 /** Reads one record of a known layout into the builder. */
 export type Extractor = (record: Record<string, unknown>, line: number) => void;
@@ -29,7 +43,10 @@ export interface GroupDraft {
   /** The field the prompt was grouped by, for problems about the prompt as a whole. */
   keyField: string;
   completions: Completion[];
-  /** Completions offered so far, kept or not: the next one's position in its prompt. */
+  /**
+   * Completions offered so far, kept or not: the next one's position in its prompt (pairs:
+   * distinct side texts and empty sides, counted by the pairs reader).
+   */
   offered: number;
   /** Duplicate key of each kept text -> its index in `completions`. */
   keys: Map<string, number>;
@@ -189,10 +206,14 @@ export class PoolBuilder {
    * The pool: prompts with at least two completions, in order of first appearance, and the
    * labels that fall in them. Throws `PoolError` when no prompt is usable.
    */
-  finish(format: PoolFormat, shape: PoolShape, mapping: FieldMapping, records: number): Pool {
+  finish(info: ReadingInfo): Pool {
+    const { format, shape, dataset, mapping, curatorFields, records } = info;
     const prompts: PromptGroup[] = [];
     const index = new Map<GroupDraft, number>();
+    const offered: OfferedCounts = { prompts: this.groups.size, completions: 0, pairs: 0 };
     for (const group of this.groups.values()) {
+      offered.completions += group.offered;
+      offered.pairs += pairCount(group.offered);
       const k = group.completions.length;
       if (k < 2) {
         const message =
@@ -215,8 +236,20 @@ export class PoolBuilder {
       const prompt = index.get(group);
       if (prompt !== undefined) labels.push({ prompt, chosen, rejected, line });
     }
-    const file = this.file;
-    return { file, format, shape, mapping, prompts, labels, problems: this.problems, records };
+    const pool: Pool = {
+      file: this.file,
+      format,
+      shape,
+      mapping,
+      prompts,
+      labels,
+      problems: this.problems,
+      records,
+      offered,
+    };
+    if (dataset) pool.dataset = dataset;
+    if (curatorFields.length > 0) pool.curatorFields = curatorFields;
+    return pool;
   }
 
   private nothingUsable(records: number): PoolError {

@@ -7,8 +7,11 @@
 /** The record layout of a pool file (DESIGN.md section 2). */
 export type PoolShape = 'long' | 'wide' | 'pairs';
 
-/** The text encoding of a pool file. */
-export type PoolFormat = 'jsonl' | 'json' | 'csv' | 'tsv';
+/** The encoding of a pool file's records: a text format, or Parquet (binary, columnar). */
+export type PoolFormat = 'jsonl' | 'json' | 'csv' | 'tsv' | 'parquet';
+
+/** How the file's bytes are compressed around the format (`x.jsonl.gz` is JSONL in gzip). */
+export type PoolCompression = 'gzip';
 
 /** One completion of a prompt. */
 export interface Completion {
@@ -16,7 +19,10 @@ export interface Completion {
   id: string;
   /** The completion as text (chat messages are rendered as `role: content` lines). */
   text: string;
-  /** 1-based line (JSONL, JSON) or row (CSV, TSV; the header is row 1) it was read from. */
+  /**
+   * 1-based line (JSONL, JSON) or row (CSV, TSV: the header is row 1; Parquet: the first data row
+   * is row 1) it was read from.
+   */
   line: number;
   /** A quality score from the file (a reward-model score or a judge grade); higher is better. */
   score?: number;
@@ -60,13 +66,16 @@ export type ProblemCode =
   | 'duplicate-completion'
   | 'unknown-shape'
   | 'parallel-lists'
+  | 'context-mismatch'
+  | 'no-assistant-turn'
+  | 'invalid-encoding'
   | 'empty-file';
 
 export interface PoolProblem {
   code: ProblemCode;
   severity: 'error' | 'warning';
   file: string;
-  /** 1-based line (or CSV row). */
+  /** 1-based line (or CSV or Parquet row). */
   line: number;
   /** The field at fault, as a path (`completions.3`, `embedding`), when one is. */
   field?: string;
@@ -93,9 +102,37 @@ export const MAPPED_FIELDS = [
 
 export type MappedField = (typeof MAPPED_FIELDS)[number];
 
+/**
+ * A well-known dataset layout recognised from its fields (README "Pool files" lists how each
+ * maps). Each reads as one of the engine's shapes; plain long, wide and pairs files have none.
+ */
+export type DatasetShape =
+  | 'ultrafeedback'
+  | 'nectar'
+  | 'scored-generations'
+  | 'helpsteer'
+  | 'trl-pairs'
+  | 'trl-conversational'
+  | 'trl-implicit'
+  | 'hh'
+  | 'instruction'
+  | 'chat-wide';
+
+/** What a file offered before empty and duplicate completions were dropped. */
+export interface OfferedCounts {
+  /** Prompts met in the file, including those left with fewer than two completions. */
+  prompts: number;
+  /** Completions offered, kept or not (pairs: each distinct side text, and each empty side). */
+  completions: number;
+  /** Candidate pairs those completions would give: the sum over prompts of k(k-1)/2. */
+  pairs: number;
+}
+
 export interface Pool {
   file: string;
   format: PoolFormat;
+  /** Set when the file was compressed: reports say `jsonl (gzip)`. */
+  compression?: PoolCompression;
   shape: PoolShape;
   mapping: FieldMapping;
   /** Prompts that have at least two usable, distinct completions. */
@@ -104,6 +141,12 @@ export interface Pool {
   problems: PoolProblem[];
   /** Number of records (lines or rows) read, including bad ones. */
   records: number;
+  /** The dataset layout the fields were recognised as, when one was; `shape` is how it reads. */
+  dataset?: DatasetShape;
+  /** The mapping fields the curator gave with `--map` (the rest were detected). */
+  curatorFields?: MappedField[];
+  /** Counts before dropping; absent for pools built by hand, where nothing was dropped. */
+  offered?: OfferedCounts;
 }
 
 /** Options every reader takes. */
@@ -112,7 +155,10 @@ export interface ReadOptions {
   map?: FieldMapping;
   /** Force a shape instead of detecting it. */
   shape?: PoolShape;
-  /** Force an encoding instead of inferring it from the file name. */
+  /**
+   * Force an encoding instead of inferring it from the file name. Gzip compression is still
+   * recognised by the file's first bytes.
+   */
   format?: PoolFormat;
   signal?: AbortSignal;
 }

@@ -2,8 +2,8 @@
  * Which prompt a record belongs to: its `prompt_id` when it has one, else its prompt text, whose
  * hash becomes the id. Every shape groups records this way.
  */
+import { readField } from './field-spec';
 import type { GroupDraft, PoolBuilder } from './pool-builder';
-import { getPath } from './record-fields';
 import { describePromptSource, type Layout, type PromptSource } from './shape-detect';
 import { isBlank, promptHash, promptText } from './text';
 
@@ -13,10 +13,12 @@ export function readPromptText(
   source: PromptSource | undefined,
 ): string | undefined {
   if (!source) return undefined;
-  if (source.kind === 'path') return nonBlank(promptText(getPath(record, source.path)));
+  if (source.kind === 'path') return nonBlank(promptText(readField(record, source.path)));
 
   // `instruction` + `input`: an empty input is common and leaves the instruction alone.
-  const parts = source.paths.map((p) => promptText(getPath(record, p))).filter((t) => !isBlank(t));
+  const parts = source.paths
+    .map((p) => promptText(readField(record, p)))
+    .filter((t) => !isBlank(t));
   return parts.length > 0 ? parts.join('\n\n') : undefined;
 }
 
@@ -36,7 +38,7 @@ export function promptGroupOf(
   if (given !== undefined) builder.used.add('prompt');
   const text = given ?? fallback;
 
-  const id = readId(getPath(record, layout.promptId));
+  const id = readId(readField(record, layout.promptId));
   if (id !== undefined) {
     builder.used.add('prompt_id');
     return builder.group(id, text ?? '', line, layout.promptId);

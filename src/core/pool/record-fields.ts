@@ -26,18 +26,61 @@ export function parseJsonCell(value: unknown): unknown {
 
 /**
  * The value at a dotted path: `choices.0.turns.0`. A numeric segment indexes a list (negative
- * from the end: `messages.-1` is the last message); `:-1` keeps all but the last item. A key that
- * itself contains dots is found first, so CSV headers like `a.b` still work.
+ * from the end: `messages.-1` is the last message); `:-1` keeps all but the last item. A `*`
+ * segment takes every item of a list (or every value of an object) and gives the list of what
+ * the rest of the path finds in each, undefined where an item lacks it, so that the result stays
+ * parallel to the items: `completions.*.response`. A key that itself contains dots is found
+ * first, so CSV headers like `a.b` still work.
+ *
+ * `reduce`, when given, is applied to each list the path's last `*` makes (with no `*`, to the
+ * value found): `mean(annotations.*.Rating)` averages the ratings of one completion.
  */
-export function getPath(record: unknown, path: string): unknown {
-  if (isRecord(record) && Object.hasOwn(record, path)) return record[path];
+export function getPath(
+  record: unknown,
+  path: string,
+  reduce?: (values: unknown[]) => unknown,
+): unknown {
+  const whole = isRecord(record) && Object.hasOwn(record, path);
+  const segments = path.split('.');
+  if (!reduce) return whole ? record[path] : walk(record, segments, 0, segments.length);
 
-  let value = record;
-  for (const segment of path.split('.')) {
-    value = stepInto(parseJsonCell(value), segment);
-    if (value === undefined) return undefined;
+  const lastStar = whole ? -1 : segments.lastIndexOf('*');
+  if (lastStar === -1) {
+    const value = whole ? record[path] : walk(record, segments, 0, segments.length);
+    return reduce(readList(value) ?? [value]);
   }
-  return value;
+  return walk(record, segments, 0, lastStar, reduce);
+}
+
+/**
+ * Follows `segments` from `from`; a `*` maps the rest over the items. `reduceAt` is the index of
+ * the `*` whose lists `reduce` collapses (the path's last one).
+ */
+function walk(
+  value: unknown,
+  segments: readonly string[],
+  from: number,
+  reduceAt: number,
+  reduce?: (values: unknown[]) => unknown,
+): unknown {
+  let current = value;
+  for (let i = from; i < segments.length; i++) {
+    const container = parseJsonCell(current);
+    if (segments[i] === '*') {
+      const items = itemsOf(container);
+      if (items === undefined) return undefined;
+      const found = items.map((item) => walk(item, segments, i + 1, reduceAt, reduce));
+      return reduce && i === reduceAt ? reduce(found) : found;
+    }
+    current = stepInto(container, segments[i]!);
+    if (current === undefined) return undefined;
+  }
+  return current;
+}
+
+function itemsOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  return isRecord(value) ? Object.values(value) : undefined;
 }
 
 function stepInto(value: unknown, segment: string): unknown {
@@ -54,12 +97,23 @@ export function isAbsent(value: unknown): boolean {
   return value === undefined || value === null || value === '';
 }
 
+/**
+ * True when a field holds no value or says it has none: absent, or "N/A" (any case), which
+ * rating datasets write for an aspect that was not rated. Such a value is missing, never zero.
+ */
+export function isMissing(value: unknown): boolean {
+  return isAbsent(value) || (typeof value === 'string' && /^\s*n\/a\s*$/i.test(value));
+}
+
 /** A number read from a field: missing (`value` undefined), or why it is unusable. */
 export type NumberRead = { ok: true; value: number | undefined } | { ok: false; reason: string };
 
-/** A finite number from a number or a numeric string; absent values are missing, not zero. */
+/**
+ * A finite number from a number or a numeric string ("4" reads as 4); absent values and "N/A"
+ * are missing, not zero.
+ */
 export function readNumber(value: unknown): NumberRead {
-  if (isAbsent(value)) return { ok: true, value: undefined };
+  if (isMissing(value)) return { ok: true, value: undefined };
 
   const number = typeof value === 'number' ? value : numericString(value);
 

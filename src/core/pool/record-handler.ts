@@ -7,7 +7,14 @@ import { parseJson } from './json-text';
 import type { PieceSink } from './json-splitters';
 import { longExtractor } from './long-records';
 import { pairExtractor } from './pair-records';
-import { PoolError, type Pool, type PoolFormat, type ReadOptions } from './pool';
+import {
+  PoolError,
+  type MappedField,
+  type Pool,
+  type PoolFormat,
+  type ProblemCode,
+  type ReadOptions,
+} from './pool';
 import { PoolBuilder, countProblems, type Extractor } from './pool-builder';
 import { isRecord } from './record-fields';
 import { detectLayout, usedMapping, type Layout, type LinedRecord } from './shape-detect';
@@ -18,6 +25,12 @@ import { wideExtractor } from './wide-records';
 const DETECTION_SAMPLE = 32;
 /** Records between two checks of the abort signal. */
 const ABORT_CHECK_EVERY = 256;
+
+/** The mapping fields the curator named with `--map`, in the order given. */
+function curatorFields(options: ReadOptions): MappedField[] {
+  const map = options.map ?? {};
+  return (Object.keys(map) as MappedField[]).filter((field) => map[field] !== undefined);
+}
 
 /** Receives records, detects the layout, and builds the pool. */
 export class RecordHandler implements PieceSink {
@@ -59,7 +72,29 @@ export class RecordHandler implements PieceSink {
     this.builder.report('malformed-record', line, undefined, message);
   }
 
-  /** One parsed record: a JSON value, or a CSV row as an object keyed by the header. */
+  /**
+   * Bytes that are not UTF-8 at `line`: the record there is skipped (`skipped`), or, for a CSV
+   * header, read as it is. Always an error: the text a curator would label is not what the file
+   * means.
+   */
+  invalidEncoding(line: number, message: string, skipped = true): void {
+    if (skipped) this.count();
+    const file = this.file;
+    this.builder.problems.push({
+      code: 'invalid-encoding',
+      severity: 'error',
+      file,
+      line,
+      message,
+    });
+  }
+
+  /** A problem a source finds in a record it still passes on (a Parquet value out of range). */
+  problem(code: ProblemCode, line: number, field: string | undefined, message: string): void {
+    this.builder.report(code, line, field, message);
+  }
+
+  /** One parsed record: a JSON value, a CSV row keyed by the header, or a Parquet row. */
   record(value: unknown, line: number): void {
     this.count();
     if (!isRecord(value)) {
@@ -87,7 +122,14 @@ export class RecordHandler implements PieceSink {
 
     const { used, idFields } = this.builder;
     const mapping = usedMapping(this.layout, used, idFields);
-    return this.builder.finish(this.format, this.layout.shape, mapping, this.records);
+    return this.builder.finish({
+      format: this.format,
+      shape: this.layout.shape,
+      dataset: this.layout.dataset,
+      mapping,
+      curatorFields: curatorFields(this.options),
+      records: this.records,
+    });
   }
 
   private count(): void {

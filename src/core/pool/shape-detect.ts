@@ -3,8 +3,11 @@
  * holds what. Detection looks at the first valid records only; a curator's `--map` overrides it
  * field by field and `--shape` overrides the shape.
  */
+import { detectDataset } from './datasets';
+import { readField } from './field-spec';
 import {
   PoolError,
+  type DatasetShape,
   type FieldMapping,
   type MappedField,
   type PoolShape,
@@ -16,9 +19,14 @@ import { isMessageList } from './text';
 /** Where a prompt's text comes from: one field, or several joined by a blank line. */
 export type PromptSource = { kind: 'path'; path: string } | { kind: 'join'; paths: string[] };
 
-/** The resolved field layout of a pool file. Paths are dotted (see `getPath`). */
+/**
+ * The resolved field layout of a pool file. Fields are `--map` values: dotted paths (see
+ * `getPath`), or the forms `readField` reads (`a|b`, `-path`, `mean(path)`).
+ */
 export interface Layout {
   shape: PoolShape;
+  /** The dataset layout recognised, when the shape read is the one it reads as. */
+  dataset: DatasetShape | undefined;
   promptId: string;
   /** Undefined when no record in the sample had prompt text (pairs may still carry it). */
   prompt: PromptSource | undefined;
@@ -49,16 +57,24 @@ const WIDE_LISTS = ['completions', 'responses', 'all_generated_responses', 'answ
 
 /** Decide the layout from the first valid records. Throws `PoolError` when no shape fits. */
 export function detectLayout(sample: LinedRecord[], file: string, options: ReadOptions): Layout {
-  const map = options.map ?? {};
+  const given = options.map ?? {};
   const records = sample.map((r) => r.value);
   const present = (path: string): boolean => records.some((r) => !isAbsent(getPath(r, path)));
   const firstPresent = (paths: string[]): string | undefined => paths.find(present);
 
-  const shape = options.shape ?? shapeFromMap(map, records) ?? shapeFromFields(records);
+  const guess = detectDataset(records);
+  const shape =
+    options.shape ?? shapeFromMap(given, records) ?? guess?.shape ?? shapeFromFields(records);
   if (!shape) throw unknownShape(sample, file);
+
+  // A dataset's fields are defaults the curator's own mapping overrides one by one; a shape
+  // forced to another than the dataset's reads the file as plain records.
+  const named = guess?.shape === shape ? guess : undefined;
+  const map: FieldMapping = { ...named?.mapping, ...given };
 
   const layout: Layout = {
     shape,
+    dataset: named?.dataset,
     promptId: map.prompt_id ?? 'prompt_id',
     prompt: map.prompt ? parsePromptSource(map.prompt) : detectPrompt(firstPresent),
     completion: '',
@@ -75,7 +91,9 @@ export function detectLayout(sample: LinedRecord[], file: string, options: ReadO
     // With no text field, a conversation's final turn is the completion.
     const text = map.completion ?? firstPresent(LONG_TEXT);
     layout.completion = text ?? (present('messages') ? 'messages.-1' : 'completion');
-    layout.completionId = map.completion_id ? [map.completion_id] : ['completion_id', 'model'];
+    // Ids are tried in turn: `completion_id|model` names a completion by the first it has.
+    const ids = map.completion_id?.split('|').map((p) => p.trim());
+    layout.completionId = ids ?? ['completion_id', 'model'];
   }
   if (shape === 'wide') {
     const isList = (path: string) => records.some((r) => readList(getPath(r, path)) !== undefined);
@@ -99,7 +117,7 @@ function shapeFromMap(map: FieldMapping, records: object[]): PoolShape | undefin
   const path = map.completion;
   if (!path) return undefined;
 
-  const value = records.map((r) => getPath(r, path)).find((v) => !isAbsent(v));
+  const value = records.map((r) => readField(r, path)).find((v) => !isAbsent(v));
   const list = readList(value);
   // A list of chat messages is one conversational completion, not a list of completions.
   return list !== undefined && !isMessageList(list) ? 'wide' : 'long';
@@ -140,8 +158,8 @@ export function describePromptSource(source: PromptSource | undefined): string {
 
 /**
  * The mapping to record in the pool: the fields that were read, as `--map` would name them.
- * `idFields` are the id fields that named at least one completion, joined by `|` when records
- * fell back from one to another.
+ * `idFields` are the id fields that named at least one completion, joined by `|` in the order
+ * they are tried when records fell back from one to another.
  */
 export function usedMapping(
   layout: Layout,
@@ -159,7 +177,9 @@ export function usedMapping(
     mapping.completion = layout.completion;
   }
 
-  if (idFields.size > 0) mapping.completion_id = [...idFields].join('|');
+  // In the order tried, so that the value given back with --map reads the same ids.
+  const ids = layout.completionId.filter((path) => idFields.has(path));
+  if (ids.length > 0) mapping.completion_id = ids.join('|');
   const optional: [MappedField, string][] = [
     ['score', layout.score],
     ['logp_ref', layout.logpRef],

@@ -1,14 +1,16 @@
 /**
  * The wide shape: one prompt a record, its completions in a list, with optional lists parallel
  * to it (scores, embeddings, reference log-probabilities, model names). Items of the list may
- * also be objects carrying their own fields.
+ * also be objects carrying their own fields; a `*` path reads one field of every item
+ * (`completions.*.response`, `completions.*.overall_score`), which is a parallel list too.
  */
+import { itemField, readField } from './field-spec';
 import type { Completion, MappedField } from './pool';
 import type { Extractor, GroupDraft, PoolBuilder } from './pool-builder';
 import { promptGroupOf, readId } from './prompt-key';
-import { getPath, isAbsent, isRecord, readList } from './record-fields';
+import { isAbsent, isRecord, readList } from './record-fields';
 import type { Layout } from './shape-detect';
-import { describeValue, isBlank, textOf } from './text';
+import { describeValue, isBlank, isChatMessage, isMessageList, textOf } from './text';
 
 /** The parallel lists of one record, each undefined when absent or unusable. */
 interface ParallelLists {
@@ -25,7 +27,7 @@ export function wideExtractor(layout: Layout, builder: PoolBuilder): Extractor {
     const group = promptGroupOf(record, line, layout, builder);
     if (!group) return;
 
-    const listValue = getPath(record, layout.completion);
+    const listValue = readField(record, layout.completion);
     const items = readList(listValue);
     if (items === undefined) {
       const field = layout.completion;
@@ -53,7 +55,7 @@ function readParallel(
 ): ParallelLists {
   const read = (path: string | undefined): unknown[] | undefined => {
     if (path === undefined) return undefined;
-    const value = getPath(record, path);
+    const value = readField(record, path);
     if (isAbsent(value)) return undefined;
 
     const list = readList(value);
@@ -63,6 +65,7 @@ function readParallel(
       problem = `\`${path}\` has ${list.length} entries for ${count} completions`;
     }
     if (problem === '') return list;
+    // Never aligned by position: which entry belongs to which completion is unknown.
     const message = `${problem}; ignored for this record: it must run parallel to the completions`;
     builder.report('parallel-lists', line, path, message);
     return undefined;
@@ -88,7 +91,15 @@ interface RecordContext {
 
 function readItem(item: unknown, i: number, position: number, context: RecordContext): void {
   const { line, layout, builder, group, parallel } = context;
-  const field = `${layout.completion}.${i}`;
+  const field = itemField(layout.completion, i);
+  // A chat pool's completions are conversations; anything else there is a misplaced value.
+  if (layout.dataset === 'chat-wide' && !isAbsent(item) && !isChat(item)) {
+    const message =
+      `\`${field}\` holds ${describeValue(item)}, not a list of chat messages; ` +
+      'that completion is skipped';
+    builder.report('missing-text', line, field, message);
+    return;
+  }
   const text = textOf(item);
   if (text === undefined || isBlank(text)) {
     builder.missingText(line, field, item, 'that completion is skipped');
@@ -105,7 +116,7 @@ function readItem(item: unknown, i: number, position: number, context: RecordCon
   // A usable parallel list wins over a field inside the item; only lists count as mapped.
   const number = (list: unknown[] | undefined, path: string, key: string, mapped: MappedField) =>
     list
-      ? builder.number(list[i], line, `${path}.${i}`, mapped)
+      ? builder.number(list[i], line, itemField(path, i), mapped)
       : builder.number(own[key], line, `${field}.${key}`);
 
   const score = number(parallel.score, layout.score, 'score', 'score');
@@ -116,9 +127,13 @@ function readItem(item: unknown, i: number, position: number, context: RecordCon
   if (cost !== undefined) completion.cost = cost;
 
   const embedding = parallel.embedding
-    ? builder.embedding(parallel.embedding[i], line, `${layout.embedding}.${i}`)
+    ? builder.embedding(parallel.embedding[i], line, itemField(layout.embedding, i))
     : builder.embedding(own.embedding, line, `${field}.embedding`, false);
   if (embedding !== undefined) completion.embedding = embedding;
 
   builder.add(group, completion, field);
+}
+
+function isChat(item: unknown): boolean {
+  return isMessageList(item) || isChatMessage(item);
 }

@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import type { DesignResult, DesignSettings } from '../design/types';
 import type { PreparedPool } from '../engine';
-import { summarisePool } from '../pool';
+import { describeReading, summarisePool, type Pool } from '../pool';
 
 /** One line of `<pool>.pairs.jsonl`, in the order to label (DESIGN.md section 3). */
 export interface PairRecord {
@@ -70,17 +70,7 @@ export function buildReport(
   return {
     tool: 'pair-curator',
     ...extra,
-    input: {
-      file: pool.file,
-      format: pool.format,
-      shape: pool.shape,
-      mapping: pool.mapping,
-      records: pool.records,
-      prompts: summary.prompts,
-      completions: summary.completions,
-      candidatePairs: summary.pairs,
-      priorLabels: summary.labels,
-    },
+    input: reportInput(pool),
     skipped: {
       byCode: summary.problemsByCode,
       problems: pool.problems.slice(0, 100),
@@ -106,6 +96,35 @@ export function buildReport(
     baselines: result.baselines,
     curve: result.curve,
     timingsMs: result.timingsMs,
+  };
+}
+
+/**
+ * The `input` section of every report: the file, how it was read (shape, dataset layout, the
+ * mapping, and the reading statement), and the counts before and after empty and duplicate
+ * completions were dropped.
+ */
+export function reportInput(pool: Pool): Record<string, unknown> {
+  const summary = summarisePool(pool);
+  const { offered } = summary;
+  return {
+    file: pool.file,
+    format: pool.format,
+    compression: pool.compression ?? null,
+    shape: pool.shape,
+    dataset: pool.dataset ?? null,
+    reading: describeReading(pool),
+    mapping: pool.mapping,
+    records: pool.records,
+    prompts: summary.prompts,
+    completions: summary.completions,
+    candidatePairs: summary.pairs,
+    priorLabels: summary.labels,
+    offered: {
+      prompts: offered.prompts,
+      completions: offered.completions,
+      candidatePairs: offered.pairs,
+    },
   };
 }
 

@@ -190,7 +190,18 @@ describe('long shape details', () => {
       'ids.jsonl',
     );
     assert.deepEqual(ids(byModel), [['m', 'm#2', 'c9']]);
-    assert.equal(byModel.mapping.completion_id, 'model|completion_id');
+    // In the order tried, so that giving the mapping back with --map reads the same ids.
+    assert.equal(byModel.mapping.completion_id, 'completion_id|model');
+    const again = parsePoolText(
+      jsonl(
+        { prompt: 'Q', completion: 'a', model: 'm' },
+        { prompt: 'Q', completion: 'b', model: 'm' },
+        { prompt: 'Q', completion: 'c', model: 'n', completion_id: 'c9' },
+      ),
+      'ids.jsonl',
+      { map: { completion_id: byModel.mapping.completion_id } },
+    );
+    assert.deepEqual(ids(again), ids(byModel));
 
     const byPosition = parsePoolText(
       jsonl({ prompt: 'Q', text: 'x' }, { prompt: 'Q', text: '' }, { prompt: 'Q', text: 'y' }),
@@ -303,6 +314,7 @@ describe('summarisePool', () => {
       pairs: 1 + 3,
       labels: 3,
       problemsByCode: {},
+      offered: { prompts: 2, completions: 5, pairs: 1 + 3 },
     });
 
     const problems = summarisePool(await readPoolFile(fixture('problems.jsonl')));

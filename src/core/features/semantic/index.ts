@@ -1,0 +1,13 @@
+/** Text embedding featurizers: the built-in sentence encoder, an embeddings endpoint, a cache. */
+export { CACHE_FOLDER, embedPool, type EmbeddingRun, type EmbedPoolOptions } from './embed-pool';
+export {
+  createEndpointEmbedder,
+  displayUrl,
+  embeddingsUrl,
+  EndpointError,
+  parseEmbeddings,
+  type EndpointOptions,
+} from './endpoint-embedder';
+export { cacheFileName, cacheKey, FeatureCache } from './feature-cache';
+export type { BatchContext, SemanticFeaturizer, TextEmbedder } from './text-embedder';
+export { createUseEmbedder, USE_DIMENSION, type UseOptions } from './use-embedder';

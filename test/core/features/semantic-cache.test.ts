@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { featurize } from '../../../src/core/features/featurize';
+import {
+  cacheFileName,
+  cacheKey,
+  embedPool,
+  FeatureCache,
+  type TextEmbedder,
+} from '../../../src/core/features/semantic';
+import { makePool } from './helpers';
+
+/** A stand-in model: a vector from the text's character codes, and a log of what it was asked. */
+function fakeEmbedder(identity = 'fake\nv1', dim = 6): TextEmbedder & { calls: string[][] } {
+  const calls: string[][] = [];
+  return {
+    featurizer: 'use',
+    model: `fake ${identity}`,
+    identity,
+    batchSize: 2,
+    calls,
+    embed: async (texts) => {
+      calls.push(texts);
+      return texts.map((text) =>
+        Float32Array.from({ length: dim }, (_, j) => Math.sin(text.length * (j + 1)) + j / 10),
+      );
+    },
+  };
+}
+
+const TEXTS = [
+  ['Paris is the capital of France.', 'It is Lyon.', 'Paris.'],
+  ['Water boils at 100 C.', 'At 212 F.', 'Depends on pressure, mostly.'],
+];
+
+function setUp(): { dir: string; pool: ReturnType<typeof makePool> } {
+  const dir = mkdtempSync(join(tmpdir(), 'pair-curator-cache-'));
+  const pool = makePool(TEXTS.map((prompt) => prompt.map((text) => ({ text }))));
+  pool.file = join(dir, 'pool.jsonl');
+  writeFileSync(pool.file, '');
+  return { dir, pool };
+}
+
+test('a second run reads every vector from the cache and gives the same features', async () => {
+  const { dir, pool } = setUp();
+  const embedder = fakeEmbedder();
+  const first = await embedPool(pool, { featurizer: 'use', embedder });
+  assert.equal(embedder.calls.length, 3, 'six texts in batches of two');
+  assert.deepEqual(first.cache, {
+    hits: 0,
+    misses: 6,
+    file: join(dir, '.pair-curator-cache', cacheFileName(embedder)),
+  });
+
+  const second = await embedPool(pool, { featurizer: 'use', embedder });
+  assert.equal(embedder.calls.length, 3, 'nothing embedded again');
+  assert.equal(second.cache.hits, 6);
+  assert.equal(second.cache.misses, 0);
+  assert.deepEqual(second.rows, first.rows);
+  const a = featurize(pool, { featurizer: 'use', embeddings: first, dim: 3 });
+  const b = featurize(pool, { featurizer: 'use', embeddings: second, dim: 3 });
+  assert.deepEqual(a.matrix, b.matrix);
+
+  const names = readdirSync(join(dir, '.pair-curator-cache')).sort();
+  assert.deepEqual(names, ['.gitignore', 'CACHEDIR.TAG', cacheFileName(embedder)]);
+});
+
+test('the cache key and file change with the model; another model misses', async () => {
+  const { pool } = setUp();
+  assert.notEqual(cacheKey('use\nmodel@1', 'text'), cacheKey('use\nmodel@2', 'text'));
+  assert.notEqual(cacheKey('a', 'b\0c'), cacheKey('a\0b', 'c'));
+  const one = fakeEmbedder('fake\nv1');
+  const two = fakeEmbedder('fake\nv2');
+  assert.notEqual(cacheFileName(one), cacheFileName(two));
+
+  await embedPool(pool, { featurizer: 'use', embedder: one });
+  const other = await embedPool(pool, { featurizer: 'use', embedder: two });
+  assert.equal(other.cache.hits, 0);
+  assert.equal(two.calls.flat().length, 6);
+});
+
+test('a corrupt, truncated or foreign cache file is ignored with a warning, then replaced', async () => {
+  const { dir, pool } = setUp();
+  const embedder = fakeEmbedder();
+  const first = await embedPool(pool, { featurizer: 'use', embedder });
+  const file = first.cache.file!;
+  const good = readFileSync(file);
+
+  const foreign = fakeEmbedder('fake\nother');
+  await embedPool(pool, { featurizer: 'use', embedder: foreign });
+  const foreignBytes = readFileSync(join(dir, '.pair-curator-cache', cacheFileName(foreign)));
+
+  for (const [label, bytes] of [
+    ['garbage', Buffer.from('{"not": "a cache"}')],
+    ['truncated', good.subarray(0, good.length - 5)],
+    ['damaged header', Buffer.concat([good.subarray(0, 12), Buffer.from('}{'), good.subarray(14)])],
+    ['another model', foreignBytes],
+  ] as const) {
+    writeFileSync(file, bytes);
+    const warnings: string[] = [];
+    const run = await embedPool(pool, {
+      featurizer: 'use',
+      embedder,
+      warn: (message) => warnings.push(message),
+    });
+    assert.equal(run.cache.hits, 0, label);
+    assert.equal(warnings.length, 1, label);
+    assert.match(
+      warnings[0],
+      /^Ignoring the feature cache .*\.features: .*; it will be rewritten$/,
+      label,
+    );
+    assert.deepEqual(run.rows, first.rows, label);
+    assert.deepEqual(readFileSync(file), good, `${label}: rewritten`);
+  }
+});
+
+test('the cache holds hashes and numbers only: no text, no key', async () => {
+  const { pool } = setUp();
+  const run = await embedPool(pool, { featurizer: 'use', embedder: fakeEmbedder() });
+  const bytes = readFileSync(run.cache.file!).toString('latin1');
+  for (const text of TEXTS.flat()) assert.ok(!bytes.includes(text));
+});
+
+test('vectors embedded before a failure or a cancellation are kept in the cache', async () => {
+  const { pool } = setUp();
+  const embedder = fakeEmbedder();
+  const failing: TextEmbedder = {
+    ...embedder,
+    embed: async (texts, context) => {
+      if (context.batch === 2) throw new Error('server went away');
+      return embedder.embed(texts, context);
+    },
+  };
+  await assert.rejects(embedPool(pool, { featurizer: 'use', embedder: failing }), /went away/);
+  const after = await embedPool(pool, { featurizer: 'use', embedder: fakeEmbedder() });
+  assert.equal(after.cache.hits, 2, 'the first batch was saved');
+
+  const fresh = setUp();
+  const controller = new AbortController();
+  await assert.rejects(
+    embedPool(fresh.pool, {
+      featurizer: 'use',
+      embedder: fakeEmbedder(),
+      signal: controller.signal,
+      progress: (done) => done === 4 && controller.abort(),
+    }),
+    { name: 'AbortError' },
+  );
+  const resumed = await embedPool(fresh.pool, { featurizer: 'use', embedder: fakeEmbedder() });
+  assert.equal(resumed.cache.hits, 4);
+  assert.equal(resumed.embedded, 2);
+});
+
+test('vectors of a new length replace the cached ones, with a warning', async () => {
+  const { pool } = setUp();
+  await embedPool(pool, { featurizer: 'use', embedder: fakeEmbedder('fake\nv1', 6) });
+  pool.prompts[0].completions[0].text = 'A new answer.';
+  const warnings: string[] = [];
+  const embedder = fakeEmbedder('fake\nv1', 8);
+  const run = await embedPool(pool, {
+    featurizer: 'use',
+    embedder,
+    warn: (message) => warnings.push(message),
+  });
+  assert.equal(run.dim, 8);
+  assert.ok(run.rows.every((row) => row.length === 8));
+  assert.equal(run.cache.hits, 0);
+  assert.match(warnings.join('\n'), /holds vectors of 6 numbers, the model now gives 8/);
+  const cache = await FeatureCache.open(join(run.cache.file!, '..'), embedder);
+  assert.equal(cache.size, 6);
+  assert.equal(cache.dim, 8);
+});
+
+test('cache off, another cache folder, and an unwritable one', async () => {
+  const { dir, pool } = setUp();
+  const off = await embedPool(pool, { featurizer: 'use', embedder: fakeEmbedder(), cache: false });
+  assert.equal(off.cache.file, undefined);
+  assert.deepEqual(readdirSync(dir), ['pool.jsonl']);
+
+  const elsewhere = join(dir, 'storage');
+  const run = await embedPool(pool, {
+    featurizer: 'use',
+    embedder: fakeEmbedder(),
+    cacheDir: elsewhere,
+  });
+  assert.equal(run.cache.file, join(elsewhere, cacheFileName(fakeEmbedder())));
+
+  const warnings: string[] = [];
+  const blocked = await embedPool(pool, {
+    featurizer: 'use',
+    embedder: fakeEmbedder(),
+    cacheDir: join(pool.file, 'under-a-file'),
+    warn: (message) => warnings.push(message),
+  });
+  assert.equal(blocked.rows.length, 6);
+  assert.match(warnings.join('\n'), /Cannot write the feature cache/);
+  assert.equal(readFileSync(pool.file, 'utf8'), '');
+});
+
+test('featurize refuses use and endpoint without their vectors, or vectors of another pool', () => {
+  const { pool } = setUp();
+  assert.throws(() => featurize(pool, { featurizer: 'use' }), /needs its vectors from embedPool/);
+  const rows = [new Float64Array(2), new Float64Array(2)];
+  assert.throws(
+    () =>
+      featurize(pool, {
+        featurizer: 'endpoint',
+        embeddings: {
+          featurizer: 'endpoint',
+          model: 'm',
+          rows,
+          dim: 2,
+          cache: { hits: 0, misses: 2 },
+        },
+      }),
+    /for 2 completions, the pool has 6/,
+  );
+});
