@@ -78,6 +78,11 @@ export function printable(text: string): string {
 }
 
 if (require.main === module) {
+  // A reader that stops early (`| head`) closes the pipe: the run's outputs are on disk already,
+  // so the summary it did not want is simply dropped.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   main(process.argv.slice(2), {
     out: (text) => process.stdout.write(`${printable(text)}\n`),
     err: (text) => process.stderr.write(`${printable(text)}\n`),

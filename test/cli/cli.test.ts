@@ -207,6 +207,17 @@ test('the built CLI runs as a program', () => {
   const result = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
   assert.equal(result.status, 0);
   assert.match(result.stdout, /pair-curator design POOL --budget N/);
+
+  // A reader that closes the pipe at once (`| head -0`) neither crashes the run nor loses output.
+  const dir = mkdtempSync(join(tmpdir(), 'pair-curator-cli-'));
+  const pool = join(import.meta.dirname, '..', 'fixtures', 'pools', 'long.jsonl');
+  const out = join(dir, 'scores.jsonl');
+  const args = [cli, 'score', pool, '--dim', '2', '--out', out, '--report', join(dir, 'r.json')];
+  const piped = spawnSync('sh', ['-c', '"$@" | head -c 0', 'sh', process.execPath, ...args], {
+    encoding: 'utf8',
+  });
+  assert.equal(piped.stderr, '');
+  assert.ok(readFileSync(out, 'utf8').split('\n').length > 2);
 });
 
 test('outputs never land on the pool, even through a link, and are checked before any work', async () => {

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 import { chromium } from 'playwright-core';
 
@@ -67,6 +68,24 @@ function poolText() {
   if (existsSync(example)) return readFileSync(example, 'utf8');
   const shared = resolve(root, '../shared/data/arena-pool/arena-bench-v1.long.jsonl');
   return `${readFileSync(shared, 'utf8').split('\n').slice(0, 680).join('\n')}\n`;
+}
+
+/** A long pool's text as one record a prompt: the generated-and-scored dataset layout. */
+function wideText(longText) {
+  const prompts = new Map();
+  for (const line of longText.trim().split('\n')) {
+    const record = JSON.parse(line);
+    const wide = prompts.get(record.prompt_id) ?? {
+      prompt_id: record.prompt_id,
+      prompt: record.prompt,
+      all_generated_responses: [],
+      all_rm_scores: [],
+    };
+    wide.all_generated_responses.push(record.completion);
+    wide.all_rm_scores.push(record.score ?? null);
+    prompts.set(record.prompt_id, wide);
+  }
+  return [...prompts.values()].map((r) => `${JSON.stringify(r)}\n`).join('');
 }
 
 const HOSTILE = [
@@ -150,6 +169,9 @@ try {
   writeFileSync(join(workspace, 'hostile.pool.jsonl'), `${HOSTILE}\n`);
   writeFileSync(join(workspace, 'large.pool.jsonl'), largePool());
   writeFileSync(join(workspace, 'plain.jsonl'), poolText().split('\n').slice(0, 3).join('\n'));
+  // The same real pool as the curator's pipeline left it: gzip-compressed, in the wide layout
+  // of a generated-and-scored dataset, under a name that says neither.
+  writeFileSync(join(workspace, 'generations.jsonl.gz'), gzipSync(wideText(poolText())));
   const prompts = new Set(
     poolText()
       .trim()
@@ -282,6 +304,8 @@ try {
     assert(/^[\d,]+ pairs$/.test(status), `status reads "${status}"`);
     const summary = await panel.locator('#summary').innerText();
     assert(summary.includes(String(prompts.size)), `summary reads "${summary}"`);
+    const reading = await panel.locator('#summary .reading').innerText();
+    assert(/^jsonl, read as long .*completion = completion/.test(reading), `reads "${reading}"`);
     await page.screenshot({ path: join(out, 'panel.png') });
   });
 
@@ -465,6 +489,19 @@ try {
     await palette('Pair Curator: Open as Pool');
     await page.locator('.statusbar-item', { hasText: 'Preference Pool' }).waitFor();
     await page.locator('.codelens-decoration', { hasText: '3 completions' }).first().waitFor();
+  });
+
+  await check('"Open as Pool" reads a gzip pool from disk and names its dataset shape', async () => {
+    await openFile('generations.jsonl.gz');
+    await palette('Pair Curator: Open as Pool');
+    const frame = await panelFrame();
+    const reading = frame.locator('#summary .reading', { hasText: 'scored generations' });
+    await reading.waitFor({ timeout: 60000 });
+    const text = await reading.innerText();
+    assert(/^jsonl \(gzip\), read as scored generations/.test(text), `reads "${text}"`);
+    const summary = await frame.locator('#summary').innerText();
+    assert(summary.includes(String(prompts.size)), `summary reads "${summary}"`);
+    await page.screenshot({ path: join(out, 'gzip-pool.png') });
   });
 
   await check('the editor shows the pool with its diagnostics', async () => {
