@@ -23,7 +23,9 @@ export interface PoolSettings {
   beta: number;
   ridge: number;
   seed: number;
-  featurizer: 'auto' | 'embedding' | 'ngram';
+  featurizer: 'auto' | 'embedding' | 'ngram' | 'use' | 'endpoint';
+  /** The `endpoint` featurizer's server and model; its API key comes from the environment. */
+  embeddings: { url: string; model: string };
   /** Record field for each pool field (`completion: "answers.*.text"`); overrides detection. */
   map: Record<string, string>;
   /** The engine shape to read records as, or `auto` to detect it. */
@@ -40,9 +42,24 @@ export const DEFAULT_POOL_SETTINGS: PoolSettings = {
   ridge: 1e-3,
   seed: 0,
   featurizer: 'auto',
+  embeddings: { url: '', model: '' },
   map: {},
   shape: 'auto',
 };
+
+/** What the client tells the server at start (`initializationOptions`). */
+export interface ServerStartOptions {
+  /** Folder for the feature cache of text embedding models (the extension's storage). */
+  cacheDir?: string;
+  /** Whether the workspace is trusted: an untrusted one may not send texts to an endpoint. */
+  trusted?: boolean;
+}
+
+/** Client -> server: the curator granted the workspace trust. */
+export namespace WorkspaceTrustNotification {
+  export const method = 'pairCurator/workspaceTrusted';
+  export const type = new NotificationType<{ trusted: boolean }>(method);
+}
 
 /** Names a pool: the URI of a pool document, or of a pool file the server read from disk. */
 export interface PoolParams {

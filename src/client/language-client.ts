@@ -6,6 +6,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 
+import { type ServerStartOptions, WorkspaceTrustNotification } from '../protocol';
 import { POOL_LANGUAGE } from './active-pool';
 
 /**
@@ -31,10 +32,19 @@ export async function startLanguageClient(
       { scheme: 'untitled', language: POOL_LANGUAGE },
     ],
     synchronize: { configurationSection: 'pairCurator' },
+    initializationOptions: {
+      cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'feature-cache').fsPath,
+      trusted: vscode.workspace.isTrusted,
+    } satisfies ServerStartOptions,
     outputChannel: log,
   };
 
   const client = new LanguageClient('pairCurator', 'Pair Curator', serverOptions, clientOptions);
   await client.start();
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(
+      () => void client.sendNotification(WorkspaceTrustNotification.type, { trusted: true }),
+    ),
+  );
   return client;
 }

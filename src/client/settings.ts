@@ -16,6 +16,10 @@ export function readSettings(scope?: vscode.Uri): PoolSettings {
     ridge: config.get('ridge', d.ridge),
     seed: config.get('seed', d.seed),
     featurizer: config.get('featurizer', d.featurizer),
+    embeddings: {
+      url: config.get('embeddings.url', d.embeddings.url),
+      model: config.get('embeddings.model', d.embeddings.model),
+    },
     map: config.get('map', d.map),
     shape: config.get('shape', d.shape),
   };

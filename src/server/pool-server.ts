@@ -6,6 +6,7 @@ import {
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
+  type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
@@ -22,6 +23,8 @@ import {
   DesignResultNotification,
   WhatIfProgressNotification,
   WhatIfRequest,
+  type ServerStartOptions,
+  WorkspaceTrustNotification,
 } from '../protocol';
 import { describeEncoding, describeReading, summarisePool } from '../core/pool';
 import { budgetCurve, runDesign } from './design-runner';
@@ -32,8 +35,19 @@ import { type PoolEntry, PoolStore } from './pool-store';
 import { normaliseSettings, SettingsSource } from './settings';
 import { runWhatIf } from './what-if-runner';
 
+/** The environment variable the embeddings endpoint's API key is read from, as in the CLI. */
+const ENDPOINT_KEY_VARIABLE = 'PAIR_CURATOR_EMBEDDINGS_KEY';
+
 /** Delay between the last edit of a pool document and its analysis. */
 const ANALYSIS_DELAY_MS = 250;
+
+/**
+ * Sends that nobody awaits: a client that went away (a closed window) rejects them, which is
+ * no error of the server's.
+ */
+function quietly(sent: Promise<unknown>): void {
+  sent.catch(() => undefined);
+}
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -50,10 +64,16 @@ export function startServer(connection: Connection): void {
   const pending = new Map<string, NodeJS.Timeout>();
   let lensRefresh = false;
   let dynamicConfiguration = false;
+  /** Feature cache folder from the client; without one, the cache sits beside each pool. */
+  let cacheDir: string | undefined;
+  let trusted = true;
 
   const log = connection.console;
 
   connection.onInitialize((params) => {
+    const start = (params.initializationOptions ?? {}) as ServerStartOptions;
+    if (typeof start.cacheDir === 'string' && start.cacheDir !== '') cacheDir = start.cacheDir;
+    trusted = start.trusted !== false;
     const workspace = params.capabilities.workspace;
     settings.supported = Boolean(workspace?.configuration);
     lensRefresh = Boolean(workspace?.codeLens?.refreshSupport);
@@ -84,14 +104,87 @@ export function startServer(connection: Connection): void {
     return normaliseSettings({ ...base, ...(overrides ?? {}) });
   }
 
+  connection.onNotification(WorkspaceTrustNotification.type, (params) => {
+    trusted = params.trusted;
+    store.invalidateResults();
+    for (const document of documents.all()) schedule(document.uri, 0);
+  });
+
+  /**
+   * The text embedding vectors a featurizer needs, computed (with progress the curator can
+   * cancel) or awaited; nothing for the featurizers that need no model. The endpoint is refused
+   * in an untrusted workspace: a workspace's settings must not send its texts elsewhere.
+   */
+  async function ensureFeatures(entry: PoolEntry, current: PoolSettings): Promise<void> {
+    if (current.featurizer === 'endpoint') {
+      if (!trusted) {
+        throw new ResponseError(
+          ErrorCodes.InvalidRequest,
+          'The embeddings endpoint is refused in an untrusted workspace: trust the workspace, ' +
+            'or choose another featurizer (pairCurator.featurizer).',
+        );
+      }
+      const { url, model } = current.embeddings;
+      if (url === '' || model === '') {
+        throw new ResponseError(
+          ErrorCodes.InvalidRequest,
+          'The endpoint featurizer needs pairCurator.embeddings.url and pairCurator.embeddings.model.',
+        );
+      }
+    }
+    let reporter: WorkDoneProgressServerReporter | undefined;
+    let finished = false;
+    let shown = -1;
+    try {
+      await store.embed(entry, current, {
+        ...(cacheDir ? { cacheDir } : {}),
+        ...(current.featurizer === 'endpoint'
+          ? { endpoint: { ...current.embeddings, apiKey: process.env[ENDPOINT_KEY_VARIABLE] } }
+          : {}),
+        warn: (text) => log.warn(`embedding uri=${entry.uri}: ${text}`),
+        progress: (done, total) => {
+          const percent = total > 0 ? Math.floor((100 * done) / total) : 100;
+          if (percent === shown) return;
+          shown = percent;
+          reporter?.report(
+            percent,
+            `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} texts`,
+          );
+        },
+        onStart: (abort) => {
+          log.info(`embedding started uri=${entry.uri} featurizer=${current.featurizer}`);
+          void connection.window.createWorkDoneProgress().then(
+            (created) => {
+              if (finished) return created.done();
+              reporter = created;
+              created.begin(
+                `Pair Curator: embedding completions (${current.featurizer})`,
+                0,
+                '',
+                true,
+              );
+              created.token.onCancellationRequested(() => abort.abort());
+            },
+            () => undefined,
+          );
+        },
+      });
+    } catch (error) {
+      throw new ResponseError(ErrorCodes.InvalidRequest, `Embedding failed: ${message(error)}`);
+    } finally {
+      finished = true;
+      reporter?.done();
+    }
+  }
+
   function publish(entry: PoolEntry): void {
     const format = entry.pool?.format ?? 'jsonl';
     const diagnostics = problemDiagnostics(entry.problems, format, entry.lines);
-    void connection.sendDiagnostics({ uri: entry.uri, version: entry.version, diagnostics });
+    quietly(connection.sendDiagnostics({ uri: entry.uri, version: entry.version, diagnostics }));
   }
 
   function refreshLenses(): void {
-    if (lensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type);
+    if (lensRefresh) quietly(connection.sendRequest(CodeLensRefreshRequest.type));
   }
 
   /** Parses a document, publishes its diagnostics, then scores it and tells the client. */
@@ -110,22 +203,27 @@ export function startServer(connection: Connection): void {
     );
 
     try {
+      await ensureFeatures(entry, current);
       const scored = Date.now();
       const scores = store.scores(entry, current);
       log.info(`pool scored uri=${uri} pairs=${scores.scores.length} ms=${Date.now() - scored}`);
-      void connection.sendNotification(PoolChangedNotification.type, {
-        uri,
-        version: entry.version,
-        state: 'ready',
-      });
+      quietly(
+        connection.sendNotification(PoolChangedNotification.type, {
+          uri,
+          version: entry.version,
+          state: 'ready',
+        }),
+      );
     } catch (error) {
       log.warn(`pool not scored uri=${uri}: ${message(error)}`);
-      void connection.sendNotification(PoolChangedNotification.type, {
-        uri,
-        version: entry.version,
-        state: 'failed',
-        message: entry.failure ?? message(error),
-      });
+      quietly(
+        connection.sendNotification(PoolChangedNotification.type, {
+          uri,
+          version: entry.version,
+          state: 'failed',
+          message: entry.failure ?? message(error),
+        }),
+      );
     }
     refreshLenses();
   }
@@ -147,7 +245,7 @@ export function startServer(connection: Connection): void {
     clearTimeout(pending.get(document.uri));
     pending.delete(document.uri);
     store.delete(document.uri);
-    void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    quietly(connection.sendDiagnostics({ uri: document.uri, diagnostics: [] }));
   });
 
   connection.onDidChangeConfiguration(() => {
@@ -172,6 +270,7 @@ export function startServer(connection: Connection): void {
     const current = await settingsFor(entry.uri);
     const pool = entry.pool;
     if (!pool) throw new ResponseError(ErrorCodes.InvalidParams, entry.failure ?? 'Empty pool.');
+    await ensureFeatures(entry, current);
     const scores = store.scores(entry, current);
     const prepared = store.prepared(entry, current);
     const histogram = scoreHistogram(scores.scores);
@@ -247,13 +346,16 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(PairPageRequest.type, async (params) => {
     const entry = await entryFor(params.uri);
-    const scores = store.scores(entry, await settingsFor(params.uri));
-    return pairPage(entry, scores, params);
+    const current = await settingsFor(params.uri);
+    await ensureFeatures(entry, current);
+    return pairPage(entry, store.scores(entry, current), params);
   });
 
   connection.onRequest(PairDetailRequest.type, async ({ uri, index }) => {
     const entry = await entryFor(uri);
-    const scores = store.scores(entry, await settingsFor(uri));
+    const current = await settingsFor(uri);
+    await ensureFeatures(entry, current);
+    const scores = store.scores(entry, current);
     try {
       return pairDetail(entry, scores, index);
     } catch (error) {
@@ -270,17 +372,20 @@ export function startServer(connection: Connection): void {
         `method=${current.method} dim=${current.dim} seed=${current.seed}`,
     );
     const started = Date.now();
+    await ensureFeatures(entry, current);
     const result = await runDesign(store, entry, current, params.format, token, progress);
     const { summary } = result;
     log.info(
       `design finished uri=${params.uri} chosen=${summary.chosen} value=${summary.value} ` +
         `efficiency=${summary.efficiency} method=${summary.method} ms=${Date.now() - started}`,
     );
-    void connection.sendNotification(DesignResultNotification.type, {
-      uri: entry.uri,
-      version: entry.version,
-      summary,
-    });
+    quietly(
+      connection.sendNotification(DesignResultNotification.type, {
+        uri: entry.uri,
+        version: entry.version,
+        summary,
+      }),
+    );
     refreshLenses();
     return result;
   });
@@ -289,6 +394,7 @@ export function startServer(connection: Connection): void {
     const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
     const entry = await entryFor(params.uri);
     const current = await settingsFor(params.uri, params.settings);
+    await ensureFeatures(entry, current);
     return budgetCurve(store, entry, current, token, progress);
   });
 
@@ -309,6 +415,7 @@ export function startServer(connection: Connection): void {
     const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
     const entry = await entryFor(uri);
     const current = await settingsFor(uri);
+    await ensureFeatures(entry, current);
     log.info(
       `what-if started uri=${uri} budgets=${budgets.join(',')} seeds=${seeds} dim=${current.dim}`,
     );
@@ -323,7 +430,7 @@ export function startServer(connection: Connection): void {
         token,
         progress,
         onPartial: (partial) =>
-          void connection.sendNotification(WhatIfProgressNotification.type, partial),
+          quietly(connection.sendNotification(WhatIfProgressNotification.type, partial)),
       });
       log.info(`what-if finished uri=${uri} truth=${result.truth} ms=${Date.now() - started}`);
       return result;

@@ -4,6 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 
 import { DEFAULT_DESIGN_SETTINGS, type DesignSettings } from '../core/design/types';
 import { preparePool, scorePool, type PoolScores, type PreparedPool } from '../core/engine';
+import { embedPool, type EmbeddingRun, type EmbedPoolOptions } from '../core/features/semantic';
 import { parsePoolText, readPoolFile } from '../core/pool';
 import { PoolError, type Pool, type PoolProblem } from '../core/pool/pool';
 import type { BudgetCurve, DesignRunSummary, PoolSettings } from '../protocol';
@@ -40,6 +41,12 @@ export interface PoolEntry {
   pool: Pool | undefined;
   problems: PoolProblem[];
   failure?: string;
+  /** Vectors of the completion texts from a text embedding model, once computed. */
+  embeddings?: { key: string; value: EmbeddingRun };
+  /** The embedding run under way, shared by everything that waits for it. */
+  embedding?: { key: string; done: Promise<EmbeddingRun>; abort: AbortController };
+  /** Why the last embedding run failed, kept until the settings or the pool change. */
+  embeddingFailure?: { key: string; error: unknown };
   prepared?: { key: string; value: PreparedPool };
   scores?: { key: string; value: PoolScores };
   run?: PoolRun;
@@ -63,8 +70,22 @@ export function designSettings(settings: PoolSettings): DesignSettings {
   };
 }
 
+/** True for the featurizers whose vectors come from a text embedding model. */
+export function usesTextModel(
+  s: PoolSettings,
+): s is PoolSettings & { featurizer: 'use' | 'endpoint' } {
+  return s.featurizer === 'use' || s.featurizer === 'endpoint';
+}
+
+/** What the vectors of a text embedding model depend on. */
+function embeddingKey(s: PoolSettings): string {
+  if (s.featurizer === 'endpoint') return `endpoint|${s.embeddings.url}|${s.embeddings.model}`;
+  return s.featurizer;
+}
+
 function featureKey(s: PoolSettings): string {
-  return `${s.featurizer}|${s.dim}|${s.seed}`;
+  const model = usesTextModel(s) ? embeddingKey(s) : s.featurizer;
+  return `${model}|${s.dim}|${s.seed}`;
 }
 
 function scoreKey(s: PoolSettings): string {
@@ -122,6 +143,7 @@ export class PoolStore {
       entry.prepared = undefined;
       entry.scores = undefined;
       entry.order = undefined;
+      entry.embeddingFailure = undefined;
     }
   }
 
@@ -194,15 +216,70 @@ export class PoolStore {
     return entry;
   }
 
+  /**
+   * Computes, or waits for, the text embedding vectors the settings ask for (`use`,
+   * `endpoint`); nothing for the other featurizers. One run per pool version and model: callers
+   * that come while it runs wait for the same run. `onStart` is called when a new run starts,
+   * with its abort controller, so that its starter can show progress and offer to cancel.
+   */
+  async embed(
+    entry: PoolEntry,
+    settings: PoolSettings,
+    options: Omit<EmbedPoolOptions, 'featurizer' | 'signal'> & {
+      onStart?: (abort: AbortController) => void;
+    } = {},
+  ): Promise<void> {
+    if (!usesTextModel(settings) || !entry.pool) return;
+    const key = embeddingKey(settings);
+    if (entry.embeddings?.key === key) return;
+    if (entry.embeddingFailure?.key === key) throw entry.embeddingFailure.error;
+    if (entry.embedding?.key !== key) {
+      const abort = new AbortController();
+      const { onStart, ...rest } = options;
+      const endpoint = { url: settings.embeddings.url, model: settings.embeddings.model };
+      const done = embedPool(entry.pool, {
+        ...rest,
+        featurizer: settings.featurizer,
+        ...(settings.featurizer === 'endpoint'
+          ? { endpoint: { ...endpoint, ...rest.endpoint } }
+          : {}),
+        signal: abort.signal,
+      });
+      entry.embedding = { key, done, abort };
+      onStart?.(abort);
+      done.then(
+        (value) => {
+          if (entry.embedding?.done === done) entry.embedding = undefined;
+          entry.embeddings = { key, value };
+        },
+        (error: unknown) => {
+          if (entry.embedding?.done === done) entry.embedding = undefined;
+          // A cancelled run is not a failure: the next request may start it again.
+          if (!abort.signal.aborted) entry.embeddingFailure = { key, error };
+        },
+      );
+    }
+    await entry.embedding.done;
+  }
+
   /** Features and pair indexing of the entry's pool for these settings. */
   prepared(entry: PoolEntry, settings: PoolSettings): PreparedPool {
     if (!entry.pool) throw new Error(entry.failure ?? 'The pool has no usable prompts.');
     const key = featureKey(settings);
     if (entry.prepared?.key !== key) {
+      let embeddings: EmbeddingRun | undefined;
+      if (usesTextModel(settings)) {
+        embeddings =
+          entry.embeddings?.key === embeddingKey(settings) ? entry.embeddings.value : undefined;
+        if (!embeddings) {
+          throw new Error(`The completions are not embedded with ${settings.featurizer} yet.`);
+        }
+      }
       const value = preparePool(entry.pool, {
         featurizer: settings.featurizer,
         dim: settings.dim,
         seed: settings.seed,
+        ...(embeddings ? { embeddings } : {}),
       });
       entry.prepared = { key, value };
       entry.scores = undefined;

@@ -5,7 +5,7 @@ import { DEFAULT_POOL_SETTINGS, type PoolSettings } from '../protocol';
 
 const CRITERIA = ['dpo', 'a', 'd'] as const;
 const METHODS = ['auto', 'greedy', 'sample', 'round'] as const;
-const FEATURIZERS = ['auto', 'embedding', 'ngram'] as const;
+const FEATURIZERS = ['auto', 'embedding', 'ngram', 'use', 'endpoint'] as const;
 const SHAPES = ['auto', 'long', 'wide', 'pairs'] as const;
 
 function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
@@ -30,9 +30,17 @@ export function normaliseSettings(raw: Partial<Record<keyof PoolSettings, unknow
     ridge: number(raw.ridge, d.ridge, 0),
     seed: number(raw.seed, d.seed, -Number.MAX_SAFE_INTEGER, true),
     featurizer: pick(raw.featurizer, FEATURIZERS, d.featurizer),
+    embeddings: endpointSettings(raw.embeddings),
     map: fieldMap(raw.map),
     shape: pick(raw.shape, SHAPES, d.shape),
   };
+}
+
+/** The `pairCurator.embeddings` settings: strings, trimmed; empty when not set. */
+function endpointSettings(value: unknown): PoolSettings['embeddings'] {
+  const raw = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  return { url: text(raw.url), model: text(raw.model) };
 }
 
 /**

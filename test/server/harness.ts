@@ -16,10 +16,17 @@ import {
   DidChangeTextDocumentNotification,
   ConfigurationRequest,
   CodeLensRefreshRequest,
+  WorkDoneProgressCreateRequest,
 } from 'vscode-languageserver-protocol/node';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 
-import { DEFAULT_POOL_SETTINGS, type PoolSettings } from '../../src/protocol';
+import {
+  DEFAULT_POOL_SETTINGS,
+  type PoolChangedParams,
+  PoolChangedNotification,
+  type PoolSettings,
+  type ServerStartOptions,
+} from '../../src/protocol';
 import { startServer } from '../../src/server/pool-server';
 
 export interface Harness {
@@ -31,10 +38,15 @@ export interface Harness {
   open(uri: string, text: string, version?: number): void;
   change(uri: string, text: string, version: number): void;
   lensRefreshes: number;
+  /** The analysis outcome the server announced for a document, once it has. */
+  analysed(uri: string): Promise<PoolChangedParams>;
   close(): void;
 }
 
-export async function startHarness(settings: Partial<PoolSettings> = {}): Promise<Harness> {
+export async function startHarness(
+  settings: Partial<PoolSettings> = {},
+  start: ServerStartOptions = {},
+): Promise<Harness> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const server = createConnection(
@@ -50,6 +62,7 @@ export async function startHarness(settings: Partial<PoolSettings> = {}): Promis
   );
   const published = new Map<string, { version?: number; diagnostics: Diagnostic[] }>();
   const waiters: (() => void)[] = [];
+  const changed = new Map<string, PoolChangedParams>();
   const harness: Harness = {
     client,
     settings: { ...DEFAULT_POOL_SETTINGS, ...settings },
@@ -64,7 +77,10 @@ export async function startHarness(settings: Partial<PoolSettings> = {}): Promis
           }
           return false;
         };
-        if (!check()) waiters.push(() => void check());
+        const wait = () => {
+          if (!check()) waiters.push(wait);
+        };
+        wait();
       });
     },
     open(uri, text, version = 1) {
@@ -76,6 +92,19 @@ export async function startHarness(settings: Partial<PoolSettings> = {}): Promis
       void client.sendNotification(DidChangeTextDocumentNotification.type, {
         textDocument: { uri, version },
         contentChanges: [{ text }],
+      });
+    },
+    analysed(uri) {
+      return new Promise((resolve) => {
+        const check = () => {
+          const got = changed.get(uri);
+          if (got) resolve(got);
+          return got !== undefined;
+        };
+        const wait = () => {
+          if (!check()) waiters.push(wait);
+        };
+        wait();
       });
     },
     close() {
@@ -90,6 +119,12 @@ export async function startHarness(settings: Partial<PoolSettings> = {}): Promis
     published.set(params.uri, { version: params.version, diagnostics: params.diagnostics });
     for (const wake of waiters.splice(0)) wake();
   });
+  client.onNotification(PoolChangedNotification.type, (params) => {
+    changed.set(params.uri, params);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  // Server-made progress (text embedding runs): accepted, shown nowhere.
+  client.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
   client.onRequest(ConfigurationRequest.type, (params) =>
     params.items.map(() => ({ ...harness.settings })),
   );
@@ -101,6 +136,7 @@ export async function startHarness(settings: Partial<PoolSettings> = {}): Promis
   await client.sendRequest(InitializeRequest.type, {
     processId: null,
     rootUri: null,
+    initializationOptions: start,
     capabilities: {
       workspace: { configuration: true, codeLens: { refreshSupport: true } },
       window: { workDoneProgress: true },

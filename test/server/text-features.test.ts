@@ -1,0 +1,153 @@
+/**
+ * The language server with the featurizers that need a text embedding model: the endpoint
+ * (against a server the test starts on 127.0.0.1), refused in an untrusted workspace, and
+ * computed once per pool version, then served from the feature cache in the client's storage.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { PairPageRequest, PoolSummaryRequest } from '../../src/protocol';
+import { startHarness } from './harness';
+import { longPool } from './pools';
+
+/** An OpenAI-compatible embeddings server: 3-dimensional vectors from each text's characters. */
+async function startEndpoint() {
+  const batches: string[][] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      const { input } = JSON.parse(body) as { input: string[] };
+      batches.push(input);
+      const data = input.map((text, index) => ({
+        index,
+        embedding: [...text].reduce(
+          (v, c, i) => [
+            v[0] + c.charCodeAt(0),
+            v[1] + i * (c.charCodeAt(0) % 7),
+            v[2] + (c === 'a' ? 1 : 0),
+          ],
+          [0, 0, 0],
+        ),
+      }));
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ data }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    batches,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('language server with an embeddings endpoint', () => {
+  let endpoint: Awaited<ReturnType<typeof startEndpoint>>;
+  let cacheDir: string;
+  const pool = longPool(3, 4, 6, 3);
+  const completions = 12;
+
+  before(async () => {
+    endpoint = await startEndpoint();
+    cacheDir = mkdtempSync(join(tmpdir(), 'pair-curator-cache-'));
+  });
+  after(async () => {
+    await endpoint.close();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('refuses the endpoint in an untrusted workspace, before any text leaves', async () => {
+    const h = await startHarness(
+      { dim: 2, featurizer: 'endpoint', embeddings: { url: endpoint.url, model: 'm' } },
+      { cacheDir, trusted: false },
+    );
+    try {
+      h.open('file:///untrusted.pool.jsonl', pool);
+      await assert.rejects(
+        h.client.sendRequest(PoolSummaryRequest.type, { uri: 'file:///untrusted.pool.jsonl' }),
+        /refused in an untrusted workspace/,
+      );
+      assert.equal(endpoint.batches.length, 0);
+      const uri = h.settings.embeddings.url
+        ? 'file:///untrusted.pool.jsonl'
+        : 'file:///unset.pool.jsonl';
+      assert.equal((await h.analysed(uri)).state, 'failed');
+    } finally {
+      h.close();
+    }
+  });
+
+  it('asks for a URL and a model before it asks the endpoint anything', async () => {
+    const h = await startHarness({ dim: 2, featurizer: 'endpoint' }, { cacheDir });
+    try {
+      h.open('file:///unset.pool.jsonl', pool);
+      await assert.rejects(
+        h.client.sendRequest(PoolSummaryRequest.type, { uri: 'file:///unset.pool.jsonl' }),
+        /pairCurator\.embeddings\.url and pairCurator\.embeddings\.model/,
+      );
+      assert.equal(endpoint.batches.length, 0);
+      const uri = h.settings.embeddings.url
+        ? 'file:///untrusted.pool.jsonl'
+        : 'file:///unset.pool.jsonl';
+      assert.equal((await h.analysed(uri)).state, 'failed');
+    } finally {
+      h.close();
+    }
+  });
+
+  it('embeds each text once, scores with the vectors, and reuses the cache later', async () => {
+    const settings = {
+      dim: 2,
+      featurizer: 'endpoint' as const,
+      embeddings: { url: endpoint.url, model: 'test-model' },
+    };
+    const uri = 'file:///trusted.pool.jsonl';
+    const first = await startHarness(settings, { cacheDir });
+    let pairs: number;
+    try {
+      first.open(uri, pool);
+      const summary = await first.client.sendRequest(PoolSummaryRequest.type, { uri });
+      assert.equal(summary.featurizer, 'endpoint');
+      assert.equal(summary.completions, completions);
+      pairs = summary.pairs;
+      const page = await first.client.sendRequest(PairPageRequest.type, {
+        uri,
+        offset: 0,
+        limit: 3,
+        sort: 'score',
+        descending: true,
+      });
+      assert.equal(page.rows.length, 3);
+      assert.ok(page.rows.every((row) => Number.isFinite(row.score)));
+      assert.equal((await first.analysed(uri)).state, 'ready');
+    } finally {
+      first.close();
+    }
+    const texts = endpoint.batches.flat();
+    assert.equal(texts.length, completions, 'every completion text sent once, none twice');
+    assert.equal(new Set(texts).size, completions);
+    assert.ok(readdirSync(cacheDir).length > 0, 'vectors stored in the client-given cache folder');
+
+    // A new server (a new VS Code window) finds every vector in the cache.
+    const second = await startHarness(settings, { cacheDir });
+    try {
+      second.open(uri, pool);
+      const summary = await second.client.sendRequest(PoolSummaryRequest.type, { uri });
+      assert.equal(summary.pairs, pairs);
+      assert.equal((await second.analysed(uri)).state, 'ready');
+    } finally {
+      second.close();
+    }
+    assert.equal(endpoint.batches.flat().length, completions, 'no request the second time');
+  });
+});
