@@ -3,7 +3,7 @@ import { DEFAULT_DESIGN_SETTINGS, type DesignSettings } from '../core/design/typ
 import { buildReport, designPool, preparePool, renderPairs, scorePool } from '../core/engine';
 import { readPoolFile, summarisePool, type Pool } from '../core/pool';
 import { checkOutputs, writeFilesAtomic } from '../core/report/atomic-write';
-import { reportInput } from '../core/report/outputs';
+import { csvCell, reportInput, reportSkipped } from '../core/report/outputs';
 import { exportTrl } from '../core/report/trl-export';
 import { promises as fs } from 'node:fs';
 import {
@@ -93,6 +93,9 @@ export async function designCommand(path: string, values: Values, io: Console): 
   if (!values.quiet) io.out(formatDesignSummary(prepared, result, { pairsPath, reportPath }));
 }
 
+/** Rows of the scores file written in one piece: large pools stream, never held as one text. */
+const SCORE_ROWS_A_PIECE = 10_000;
+
 /** `score`: every candidate pair's score, best first. */
 export async function scoreCommand(path: string, values: Values, io: Console): Promise<void> {
   const settings = designSettings(values, false);
@@ -100,14 +103,18 @@ export async function scoreCommand(path: string, values: Values, io: Console): P
   const outPath = (values.out as string | undefined) ?? outputPath(path, `scores.${format}`);
   const reportPath =
     (values.report as string | undefined) ?? outputPath(path, 'scores-report.json');
+  await checkOutputs([outPath, reportPath], path);
 
   const pool = await loadPool(path, values, io);
   const prepared = preparePool(pool, await featureOptions(values, settings.seed, pool, io));
   const scored = scorePool(prepared, settings);
-  const order = Array.from(scored.scores.keys()).sort(
-    (x, y) => scored.scores[y] - scored.scores[x] || x - y,
-  );
-  const rows = order.map((index, rank) => {
+  const { scores } = scored;
+  const order = new Int32Array(scores.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((x, y) => scores[y] - scores[x] || x - y);
+
+  const row = (rank: number) => {
+    const index = order[rank];
     const ref = scored.pairAt(index);
     const prompt = pool.prompts[ref.prompt];
     return {
@@ -115,39 +122,59 @@ export async function scoreCommand(path: string, values: Values, io: Console): P
       prompt_id: prompt.id,
       a_id: prompt.completions[ref.a].id,
       b_id: prompt.completions[ref.b].id,
-      score: Number(scored.scores[index].toPrecision(9)),
+      score: Number(scores[index].toPrecision(9)),
     };
-  });
-  const text =
-    format === 'csv'
-      ? `${Papa.unparse(rows, { newline: '\n', escapeFormulae: true })}\n`
-      : rows.map((row) => `${JSON.stringify(row)}\n`).join('');
-  const summary = summarisePool(pool);
+  };
+  function* pieces(): Generator<string> {
+    if (format === 'csv') yield 'rank,prompt_id,a_id,b_id,score\n';
+    for (let start = 0; start < order.length; start += SCORE_ROWS_A_PIECE) {
+      const end = Math.min(order.length, start + SCORE_ROWS_A_PIECE);
+      const rows: ScoreRow[] = [];
+      for (let rank = start; rank < end; rank++) rows.push(row(rank));
+      yield scoreLines(rows, format);
+    }
+  }
   const report = {
     tool: 'pair-curator',
     command: 'score',
     input: reportInput(pool),
-    counts: summary,
-    skipped: {
-      problems: pool.problems.slice(0, 100),
-      more: Math.max(0, pool.problems.length - 100),
-    },
+    counts: summarisePool(pool),
+    skipped: reportSkipped(pool),
     features: prepared.features.info,
     referencePolicy: prepared.referencePolicy,
     settings: { criterion: settings.criterion, beta: settings.beta, ridge: settings.ridge },
     seed: settings.seed,
     uniformValue: scored.uniformValue,
+    output: { file: outPath, format, pairs: order.length },
   };
   await writeFilesAtomic([
-    { path: outPath, text },
+    { path: outPath, text: pieces() },
     { path: reportPath, text: `${JSON.stringify(report, null, 2)}\n` },
   ]);
   if (!values.quiet) {
-    io.out(
-      `Scored ${rows.length} pairs; best ${rows[0]?.score ?? 0} (${rows[0]?.prompt_id ?? '-'})`,
-    );
+    const best = order.length > 0 ? row(0) : undefined;
+    io.out(`Scored ${order.length} pairs; best ${best?.score ?? 0} (${best?.prompt_id ?? '-'})`);
     io.out(`Wrote ${outPath}\n      ${reportPath}`);
   }
+}
+
+interface ScoreRow {
+  rank: number;
+  prompt_id: string;
+  a_id: string;
+  b_id: string;
+  score: number;
+}
+
+/** Lines of the scores file: JSON, or CSV rows whose ids a spreadsheet keeps as text. */
+function scoreLines(rows: ScoreRow[], format: 'jsonl' | 'csv'): string {
+  if (format === 'jsonl') return rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+  const cells = rows.map((r) => [
+    r.rank,
+    ...[r.prompt_id, r.a_id, r.b_id].map((id) => csvCell(id, 'id')),
+    r.score,
+  ]);
+  return `${Papa.unparse(cells, { newline: '\n' })}\n`;
 }
 
 /** `export`: a labelled pairs file as a TRL prompt / chosen / rejected dataset. */

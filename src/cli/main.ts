@@ -1,4 +1,5 @@
 import { PoolError } from '../core/pool/pool';
+import { OutputError } from '../core/report/atomic-write';
 import {
   DESIGN_OPTIONS,
   EXPORT_OPTIONS,
@@ -12,8 +13,8 @@ import { parseSimulateArgs, simulateCommand } from './simulate-command';
 
 /**
  * The command line: `pair-curator design|score|export|simulate FILE [options]`. Exit status 0
- * when done, 1 on bad input (the pool, an unwritable output), 2 on bad usage; errors go to
- * stderr.
+ * when done, 1 on bad input (the pool) or an output that failed to write, 2 on bad usage
+ * (options, and output paths that cannot work, found before any work); errors go to stderr.
  */
 export async function main(argv: string[], io: Console): Promise<number> {
   const [command, ...args] = argv;
@@ -46,6 +47,10 @@ export async function main(argv: string[], io: Console): Promise<number> {
     else await exportCommand(pool, values, io);
     return 0;
   } catch (error) {
+    if (error instanceof OutputError && error.beforeWork) {
+      io.err(`pair-curator: ${error.message}`);
+      return 2;
+    }
     if (error instanceof UsageError) {
       io.err(`pair-curator: ${error.message}`);
       io.err(`Run 'pair-curator ${error.command ?? ''} --help'.`.replace('  ', ' '));

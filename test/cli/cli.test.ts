@@ -239,7 +239,7 @@ test('outputs never land on the pool, even through a link, and are checked befor
     '--out',
     pool,
   ]);
-  assert.equal(throughFolder.status, 1);
+  assert.equal(throughFolder.status, 2);
   assert.match(throughFolder.err, /Refusing to write over the pool/);
   const throughFile = await run([
     'design',
@@ -249,12 +249,12 @@ test('outputs never land on the pool, even through a link, and are checked befor
     '--out',
     pool,
   ]);
-  assert.equal(throughFile.status, 1);
+  assert.equal(throughFile.status, 2);
   assert.ok(readFileSync(pool).equals(before));
 
   const same = join(dir, 'same.json');
   const twice = await run(['design', pool, '--budget', '1', '--out', same, '--report', same]);
-  assert.equal(twice.status, 1);
+  assert.equal(twice.status, 2);
   assert.match(twice.err, /same file/);
 
   const missing = await run([
@@ -265,7 +265,7 @@ test('outputs never land on the pool, even through a link, and are checked befor
     '--report',
     join(dir, 'nope', 'r.json'),
   ]);
-  assert.equal(missing.status, 1);
+  assert.equal(missing.status, 2);
   assert.match(missing.err, /nope.*does not exist/);
   assert.ok(
     !existsSync(join(dir, 'pool.pairs.jsonl')),
@@ -275,6 +275,19 @@ test('outputs never land on the pool, even through a link, and are checked befor
     readdirSync(dir).filter((n) => n.endsWith('.tmp')),
     [],
   );
+
+  // `score` is held to the same rules: never over the pool, never two outputs on one file.
+  const scoreOverPool = await run(['score', pool, '--dim', '2', '--report', pool]);
+  assert.equal(scoreOverPool.status, 2);
+  assert.match(scoreOverPool.err, /Refusing to write over the pool/);
+  assert.ok(readFileSync(pool).equals(before));
+  const scoreTwice = await run(['score', pool, '--dim', '2', '--out', same, '--report', same]);
+  assert.equal(scoreTwice.status, 2);
+  assert.match(scoreTwice.err, /same file/);
+  const intoFolder = await run(['score', pool, '--dim', '2', '--report', join(dir, 'link')]);
+  assert.equal(intoFolder.status, 2);
+  assert.match(intoFolder.err, /is a folder/);
+  assert.ok(!existsSync(join(dir, 'pool.scores.jsonl')));
 });
 
 test('CSV cells that a spreadsheet would run are quoted, and control characters never reach the terminal', async () => {
@@ -290,5 +303,18 @@ test('CSV cells that a spreadsheet would run are quoted, and control characters 
   const csv = readFileSync(join(dir, 'hostile.pairs.csv'), 'utf8');
   assert.ok(!/(^|,)"?[=+@]/m.test(csv.replace(/^pair_id.*\n/, '')), 'no cell starts a formula');
   assert.match(csv, /'=HYPERLINK/);
+
+  // Ids that look like numbers or handles join back to the pool unchanged.
+  const ids = join(dir, 'ids.jsonl');
+  const idLines = ['-42', '@cf/meta/llama-2-7b', '+1'].map((id, k) =>
+    JSON.stringify({ prompt_id: 'q', prompt: 'p', completion_id: id, completion: `answer ${k}` }),
+  );
+  writeFileSync(ids, `${idLines.join('\n')}\n`);
+  const scored = await run(['score', ids, '--format', 'csv', '--dim', '2', '--quiet']);
+  assert.equal(scored.status, 0, scored.err);
+  const rows = readFileSync(join(dir, 'ids.scores.csv'), 'utf8').trim().split('\n');
+  assert.equal(rows[0], 'rank,prompt_id,a_id,b_id,score');
+  const written = new Set(rows.slice(1).flatMap((r) => r.split(',').slice(2, 4)));
+  assert.deepEqual([...written].sort(), ['+1', '-42', '@cf/meta/llama-2-7b']);
   assert.equal(printable('id\u001b]0;TITLE\u0007\n'), 'id\\u001b]0;TITLE\\u0007\n');
 });

@@ -40,8 +40,8 @@ export function pairRecords(prepared: PreparedPool, result: DesignResult): PairR
 
 /**
  * The text of the pairs file: JSON lines, or CSV with a header row. `pair_id` is the prompt id
- * and the two completions' positions in it, unique whatever the ids hold. In CSV, a cell that a
- * spreadsheet would run as a formula (starting with =, +, -, @) gets a leading quote.
+ * and the two completions' positions in it, unique whatever the ids hold. In CSV, cells a
+ * spreadsheet would run as formulas get a leading quote (`csvCell`).
  */
 export function renderPairs(
   prepared: PreparedPool,
@@ -49,8 +49,19 @@ export function renderPairs(
   format: 'jsonl' | 'csv',
 ): string {
   const records = pairRecords(prepared, result);
-  if (format === 'csv')
-    return `${Papa.unparse(records, { newline: '\n', escapeFormulae: true })}\n`;
+  if (format === 'csv') {
+    const cells = records.map((r) => ({
+      ...r,
+      pair_id: csvCell(r.pair_id, 'id'),
+      prompt_id: csvCell(r.prompt_id, 'id'),
+      prompt: csvCell(r.prompt, 'text'),
+      a_id: csvCell(r.a_id, 'id'),
+      b_id: csvCell(r.b_id, 'id'),
+      completion_a: csvCell(r.completion_a, 'text'),
+      completion_b: csvCell(r.completion_b, 'text'),
+    }));
+    return `${Papa.unparse(cells, { newline: '\n' })}\n`;
+  }
   return records.map((record) => `${JSON.stringify(record)}\n`).join('');
 }
 
@@ -65,17 +76,12 @@ export function buildReport(
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   const { pool, features } = prepared;
-  const summary = summarisePool(pool);
   const uniform = result.baselines.find((b) => b.name === 'uniform');
   return {
     tool: 'pair-curator',
     ...extra,
     input: reportInput(pool),
-    skipped: {
-      byCode: summary.problemsByCode,
-      problems: pool.problems.slice(0, 100),
-      more: Math.max(0, pool.problems.length - 100),
-    },
+    skipped: reportSkipped(pool),
     features: features.info,
     referencePolicy: result.referencePolicy,
     settings,
@@ -126,6 +132,22 @@ export function reportInput(pool: Pool): Record<string, unknown> {
       candidatePairs: offered.pairs,
     },
   };
+}
+
+/** The `skipped` section of every report: each problem of the file, counted by code. */
+export function reportSkipped(pool: Pool): Record<string, unknown> {
+  return { byCode: summarisePool(pool).problemsByCode, problems: pool.problems };
+}
+
+/**
+ * A CSV cell a spreadsheet would run as a formula, quoted to stay text. Free text (prompts and
+ * completions) is guarded against every formula lead (=, +, -, @, tab, CR); ids only against
+ * = (the lead every spreadsheet runs), so that ids like `-42` or `@cf/meta/llama` still join
+ * back to the pool.
+ */
+export function csvCell(value: string, kind: 'text' | 'id'): string {
+  const leads = kind === 'text' ? /^[=+\-@\t\r]/ : /^=/;
+  return leads.test(value) ? `'${value}` : value;
 }
 
 /**
