@@ -1,5 +1,10 @@
 import type { FeatureOptions } from '../core/features/feature-matrix';
-import { embedPool, type EmbeddingRun, type EmbedPoolOptions } from '../core/features/semantic';
+import {
+  embeddingsUrl,
+  embedPool,
+  type EmbeddingRun,
+  type EmbedPoolOptions,
+} from '../core/features/semantic';
 import type { Pool } from '../core/pool/pool';
 import { FEATURIZERS, UsageError, choiceOption, integerOption, numberOption } from './arguments';
 import { terminalProgress } from './progress';
@@ -94,6 +99,11 @@ function embeddingSettings(
   const model = values['embeddings-model'] as string | undefined;
   if (url === undefined || model === undefined || model.trim() === '') {
     throw new UsageError('--featurizer endpoint needs --embeddings-url and --embeddings-model');
+  }
+  try {
+    embeddingsUrl(url);
+  } catch (error) {
+    throw new UsageError(`--embeddings-url: ${(error as Error).message}`);
   }
   const keyVariable = (values['embeddings-key-env'] as string | undefined) ?? DEFAULT_KEY_VARIABLE;
   const apiKey = process.env[keyVariable];

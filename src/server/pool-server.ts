@@ -138,6 +138,8 @@ export function startServer(connection: Connection): void {
     try {
       await store.embed(entry, current, {
         ...(cacheDir ? { cacheDir } : {}),
+        // Small batches: between two batches the server answers the editor's other requests.
+        use: { batchSize: 4 },
         ...(current.featurizer === 'endpoint'
           ? { endpoint: { ...current.embeddings, apiKey: process.env[ENDPOINT_KEY_VARIABLE] } }
           : {}),

@@ -1,11 +1,13 @@
 /** The featurizers: completion texts or embeddings to standardised, PCA-projected features. */
 export { featurize } from './featurize';
 export type {
+  FeatureCacheInfo,
   FeatureInfo,
   FeatureMatrix,
   FeatureOptions,
   FeaturizerName,
   Features,
+  TextEmbeddings,
 } from './feature-matrix';
 export { hashNgrams, hashTexts, normalizeText, NgramHasher } from './ngram-hash';
 export { inverseDocumentFrequency, tfidf } from './tfidf';

@@ -82,7 +82,7 @@ test('the cache key and file change with the model; another model misses', async
   assert.equal(two.calls.flat().length, 6);
 });
 
-test('a corrupt, truncated or foreign cache file is ignored with a warning, then replaced', async () => {
+test('a corrupt, truncated or foreign cache file: a warning, then rewritten', async () => {
   const { dir, pool } = setUp();
   const embedder = fakeEmbedder();
   const first = await embedPool(pool, { featurizer: 'use', embedder });
@@ -199,6 +199,21 @@ test('cache off, another cache folder, and an unwritable one', async () => {
   assert.equal(blocked.rows.length, 6);
   assert.match(warnings.join('\n'), /Cannot write the feature cache/);
   assert.equal(readFileSync(pool.file, 'utf8'), '');
+
+  pool.file = join(dir, cacheFileName(fakeEmbedder()));
+  writeFileSync(pool.file, 'a pool that happens to bear the cache file name\n');
+  const clash = await embedPool(pool, {
+    featurizer: 'use',
+    embedder: fakeEmbedder(),
+    cacheDir: dir,
+    warn: (message) => warnings.push(message),
+  });
+  assert.equal(clash.cache.file, undefined);
+  assert.match(warnings.at(-1)!, /would overwrite the pool/);
+  assert.equal(
+    readFileSync(pool.file, 'utf8'),
+    'a pool that happens to bear the cache file name\n',
+  );
 });
 
 test('featurize refuses use and endpoint without their vectors, or vectors of another pool', () => {

@@ -57,7 +57,7 @@ test('the sentence encoder gives 512 unit vectors that place paraphrases togethe
   }
 });
 
-test('embedPool with use: cache hits on a second run, identical features, pool untouched', async () => {
+test('embedPool with use: a second run hits the cache, same features, pool untouched', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pair-curator-use-'));
   const pool = makePool([
     [{ text: SENTENCES[0] }, { text: SENTENCES[1] }, { text: SENTENCES[2] }],

@@ -9,12 +9,18 @@ import { throwIfAborted } from '../../design/cooperative';
 import type { Pool } from '../../pool/pool';
 import type { TextEmbeddings } from '../feature-matrix';
 import { createEndpointEmbedder, type EndpointOptions } from './endpoint-embedder';
-import { cacheKey, FeatureCache } from './feature-cache';
+import { cacheFileName, cacheKey, FeatureCache } from './feature-cache';
 import type { SemanticFeaturizer, TextEmbedder } from './text-embedder';
 import { createUseEmbedder, USE_DIMENSION, type UseOptions } from './use-embedder';
 
 /** The cache folder beside a pool when none is given. */
 export const CACHE_FOLDER = '.pair-curator-cache';
+
+/**
+ * A long run writes its cache this often as well as at the end, so that a killed process loses
+ * at most this much work.
+ */
+const SAVE_EVERY_MS = 30_000;
 
 export interface EmbedPoolOptions {
   featurizer: SemanticFeaturizer;
@@ -130,18 +136,18 @@ async function openCache(
 ): Promise<FeatureCache | undefined> {
   if (options.cache === false) return undefined;
   const dir = options.cacheDir ?? join(dirname(resolve(pool.file)), CACHE_FOLDER);
-  const cache = await FeatureCache.open(dir, embedder, warn);
-  if (resolve(cache.file) === resolve(pool.file)) {
+  if (resolve(dir, cacheFileName(embedder)) === resolve(pool.file)) {
     warn(`The feature cache would overwrite the pool ${pool.file}; running without a cache`);
     return undefined;
   }
-  return cache;
+  return FeatureCache.open(dir, embedder, warn);
 }
 
 /**
- * Embeds the queued texts in batches into `work.vectors` and the cache, and returns how many it
- * embedded. When the model's vectors differ in length from the cached ones (a server now runs
- * another model under the same name), the cache is dropped and its texts embedded again.
+ * Embeds the queued texts in batches into `work.vectors` and the cache, saving the cache now and
+ * then, and returns how many it embedded. When the model's vectors differ in length from the
+ * cached ones (a server now runs another model under the same name), the cache is dropped and
+ * its texts embedded again.
  */
 async function embedQueue(
   embedder: TextEmbedder,
@@ -155,6 +161,7 @@ async function embedQueue(
   const { queue, vectors, cached } = work;
   let dim = 0;
   let done = 0;
+  let saved = performance.now();
   options.progress?.(0, queue.length);
   try {
     for (let b = 1; done < queue.length; b++) {
@@ -186,6 +193,10 @@ async function embedQueue(
       });
       done += keys.length;
       options.progress?.(done, queue.length);
+      if (cache && performance.now() - saved > SAVE_EVERY_MS) {
+        await cache.save();
+        saved = performance.now();
+      }
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {

@@ -141,10 +141,14 @@ async function requestWithRetries(
       if (error instanceof EndpointError) throw error;
       throwIfAborted(context.signal);
       const name = (error as Error).name;
+      const cause = networkCause(error);
+      if (cause === 'unexpected redirect') {
+        throw new EndpointError(`${where}: the server redirects; give the URL it redirects to`);
+      }
       failure =
         name === 'TimeoutError' || name === 'AbortError'
           ? `no answer within ${settings.timeoutMs / 1000} s`
-          : `network error (${networkCause(error)})`;
+          : `network error (${cause})`;
     }
     if (attempt >= settings.retries) {
       const tries = attempt + 1;
@@ -174,6 +178,7 @@ async function post(settings: Settings, texts: string[], signal?: AbortSignal): 
     headers,
     body: JSON.stringify({ model: settings.model, input: texts }),
     signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    // A redirect would resend the texts and the key to a host the curator did not name.
     redirect: 'error',
   });
 }

@@ -15,7 +15,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { endianness } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { TextEmbedder } from './text-embedder';
 
 const MAGIC = Buffer.from('PCFCACHE', 'latin1');
@@ -50,6 +50,7 @@ export function cacheFileName(embedder: Pick<TextEmbedder, 'featurizer' | 'ident
 export class FeatureCache {
   private readonly vectors = new Map<string, Float32Array>();
   private added = 0;
+  private writeFailed = false;
   /** Length of every vector held; 0 while empty. */
   dim = 0;
 
@@ -115,11 +116,11 @@ export class FeatureCache {
   /**
    * Writes the file when vectors were added: to a temporary file in the same folder, renamed
    * over the old one, so that readers see the old file or the new one, never a part. A failure
-   * is a warning: the run has its vectors either way.
+   * is a warning, given once: the run has its vectors either way.
    */
   async save(): Promise<void> {
     if (this.added === 0 || this.vectors.size === 0) return;
-    const dir = join(this.file, '..');
+    const dir = dirname(this.file);
     const temporary = join(dir, `.${basename(this.file)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       if ((await fs.mkdir(dir, { recursive: true })) !== undefined) await markCacheFolder(dir);
@@ -129,7 +130,12 @@ export class FeatureCache {
     } catch (error) {
       await fs.rm(temporary, { force: true }).catch(() => {});
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      this.warn(`Cannot write the feature cache ${this.file} (${code}); the next run embeds again`);
+      if (!this.writeFailed) {
+        this.warn(
+          `Cannot write the feature cache ${this.file} (${code}); the next run embeds again`,
+        );
+      }
+      this.writeFailed = true;
     }
   }
 
