@@ -25,6 +25,8 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 export interface Console {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Aborted when the curator interrupts the run (Ctrl-C): long stages stop between steps. */
+  signal?: AbortSignal;
 }
 
 function designSettings(values: Values, requireBudget: boolean): DesignSettings {
@@ -54,7 +56,7 @@ function designSettings(values: Values, requireBudget: boolean): DesignSettings 
 
 async function loadPool(path: string, values: Values, io: Console): Promise<Pool> {
   const started = Date.now();
-  const pool = await readPoolFile(path, readOptions(values));
+  const pool = await readPoolFile(path, { ...readOptions(values), signal: io.signal });
   if (!values.quiet) io.out(formatPoolSummary(pool, Date.now() - started));
   return pool;
 }
@@ -78,7 +80,10 @@ export async function designCommand(path: string, values: Values, io: Console): 
   const prepared = preparePool(pool, await featureOptions(values, settings.seed, pool, io));
   lap('features');
   const progress = terminalProgress(values.quiet === true);
-  const result = await designPool(prepared, settings, { progress: progress.report });
+  const result = await designPool(prepared, settings, {
+    progress: progress.report,
+    signal: io.signal,
+  });
   progress.done();
   lap('design');
 

@@ -56,6 +56,10 @@ export async function main(argv: string[], io: Console): Promise<number> {
       io.err(`Run 'pair-curator ${error.command ?? ''} --help'.`.replace('  ', ' '));
       return 2;
     }
+    if (io.signal?.aborted) {
+      io.err('pair-curator: interrupted; no output was written or changed');
+      return 130;
+    }
     io.err(`pair-curator: ${describe(error)}`);
     return 1;
   }
@@ -88,9 +92,18 @@ if (require.main === module) {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
+  // The first Ctrl-C stops the run between steps (a text model's new vectors still reach the
+  // cache, no output is half-written); a second one ends the process at once.
+  const interrupt = new AbortController();
+  process.on('SIGINT', () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    process.stderr.write('\npair-curator: stopping (Ctrl-C again to quit at once)\n');
+    interrupt.abort();
+  });
   main(process.argv.slice(2), {
     out: (text) => process.stdout.write(`${printable(text)}\n`),
     err: (text) => process.stderr.write(`${printable(text)}\n`),
+    signal: interrupt.signal,
   }).then(
     (status) => (process.exitCode = status),
     (error) => {

@@ -44,7 +44,7 @@ export async function featureOptions(
   values: Values,
   seed: number,
   pool: Pool,
-  io: { out(text: string): void; err(text: string): void },
+  io: { out(text: string): void; err(text: string): void; signal?: AbortSignal },
 ): Promise<FeatureOptions> {
   const featurizer = choiceOption(values, 'featurizer', FEATURIZERS, 'auto');
   const options: FeatureOptions = {
@@ -60,6 +60,7 @@ export async function featureOptions(
     ...embedding,
     progress: (done, total) => progress.report('embedding', total > 0 ? done / total : 1),
     warn: (message) => io.err(`pair-curator: warning: ${message}`),
+    signal: io.signal,
   });
   progress.done();
   if (!values.quiet) io.out(formatEmbeddingRun(run));

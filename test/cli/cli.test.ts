@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -218,6 +218,33 @@ test('the built CLI runs as a program', () => {
   });
   assert.equal(piped.stderr, '');
   assert.ok(readFileSync(out, 'utf8').split('\n').length > 2);
+});
+
+test('Ctrl-C stops a run between steps, writes nothing, and exits 130', async () => {
+  const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+  const pool = join(import.meta.dirname, '..', '..', 'examples', 'arena.pool.jsonl');
+  const dir = mkdtempSync(join(tmpdir(), 'pair-curator-cli-'));
+  const out = join(dir, 'p.jsonl');
+  const child = spawn(process.execPath, [
+    cli,
+    'design',
+    pool,
+    '--budget',
+    '600',
+    '--out',
+    out,
+    '--report',
+    join(dir, 'r.json'),
+  ]);
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  // Interrupt once the pool is read, while features or the design are being computed.
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.kill('SIGINT');
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(status, 130, stderr);
+  assert.match(stderr, /interrupted; no output was written/);
+  assert.deepEqual(readdirSync(dir), []);
 });
 
 test('outputs never land on the pool, even through a link, and are checked before any work', async () => {
