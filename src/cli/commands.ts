@@ -18,7 +18,7 @@ import {
 import { formatDesignSummary, formatPoolSummary } from './summary';
 import { terminalProgress } from './progress';
 import { outputPath } from './paths';
-import { featureOptions } from './text-features';
+import { checkFeatureOptions, featureOptions } from './text-features';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -67,6 +67,7 @@ export async function designCommand(path: string, values: Values, io: Console): 
   const format = outputFormat(values);
   const pairsPath = (values.out as string | undefined) ?? outputPath(path, `pairs.${format}`);
   const reportPath = (values.report as string | undefined) ?? outputPath(path, 'design.json');
+  checkFeatureOptions(values);
   await checkOutputs([pairsPath, reportPath], path);
 
   const timings: Record<string, number> = {};
@@ -108,6 +109,7 @@ export async function scoreCommand(path: string, values: Values, io: Console): P
   const outPath = (values.out as string | undefined) ?? outputPath(path, `scores.${format}`);
   const reportPath =
     (values.report as string | undefined) ?? outputPath(path, 'scores-report.json');
+  checkFeatureOptions(values);
   await checkOutputs([outPath, reportPath], path);
 
   const pool = await loadPool(path, values, io);

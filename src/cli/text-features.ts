@@ -37,6 +37,16 @@ const ENDPOINT_ONLY = [
 ] as const;
 
 /**
+ * Checks the feature options before any work, so that a mistake in them is reported at once,
+ * not after the pool has been read. Throws `UsageError`.
+ */
+export function checkFeatureOptions(values: Values): void {
+  const featurizer = choiceOption(values, 'featurizer', FEATURIZERS, 'auto');
+  integerOption(values, 'dim', 128, 1, 4096);
+  embeddingSettings(values, featurizer);
+}
+
+/**
  * The feature options of a command. For `use` and `endpoint` the completions are embedded
  * first (through the cache, with progress on the terminal), and the vectors ride along.
  */

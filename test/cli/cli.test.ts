@@ -148,6 +148,13 @@ test('bad usage exits 2 and bad input exits 1, with the file and line named', as
   assert.match(badBudget.err, /--budget must be a whole number/);
   assert.equal((await run(['frobnicate'])).status, 2);
   assert.equal((await run(['design', 'x.jsonl', '--budget', '3', '--nope'])).status, 2);
+  // Feature options are checked before the pool is opened: a missing pool is not reached.
+  const badDim = await run(['score', 'x.jsonl', '--dim', '0']);
+  assert.equal(badDim.status, 2);
+  assert.match(badDim.err, /--dim must be/);
+  const stray = await run(['design', 'x.jsonl', '--budget', '3', '--no-cache']);
+  assert.equal(stray.status, 2);
+  assert.match(stray.err, /--no-cache is an option of --featurizer use or endpoint/);
 
   const dir = mkdtempSync(join(tmpdir(), 'pair-curator-cli-'));
   const missing = await run(['design', join(dir, 'missing.jsonl'), '--budget', '3']);
