@@ -1,6 +1,7 @@
 // Writes the fixtures of test/fixtures/pools/encodings: the same small pool as Parquet (one file
-// per compression codec, plus nested and 64-bit integer columns) and as gzip, BOM + CRLF and
-// invalid UTF-8 text. Run it again only to change them: `node scripts/make-parquet-fixtures.mjs`.
+// per compression codec, plus nested and 64-bit integer columns, and text columns holding bytes
+// that are not UTF-8) and as gzip, BOM + CRLF and invalid UTF-8 text. Run it again only to change
+// them: `node scripts/make-parquet-fixtures.mjs`.
 //
 // Parquet pages are compressed with hyparquet-writer's own snappy, Node's zlib (gzip, brotli) and
 // the `zstd` command (Node 20's zlib has no zstd); without that command the zstd file is skipped.
@@ -157,6 +158,68 @@ write(
     data: int64Rows.map((record) => record[name]),
   })),
   root(int64('prompt_id'), utf8('prompt'), utf8('completion'), int64('score')),
+);
+
+// 64-bit integer ids beyond 2^53, two of them a number cannot tell apart, and the same records
+// as JSONL with the ids written as strings: both must read to the same pool.
+const big = 2n ** 53n;
+const bigIdRows = [
+  {
+    prompt_id: big + 1n,
+    prompt: 'Name a prime number.',
+    completion_id: big + 11n,
+    completion: '2',
+  },
+  {
+    prompt_id: big + 1n,
+    prompt: 'Name a prime number.',
+    completion_id: big + 12n,
+    completion: '7',
+  },
+  { prompt_id: big, prompt: 'Name a prime number.', completion_id: big + 11n, completion: '3' },
+  { prompt_id: big, prompt: 'Name a prime number.', completion_id: big + 12n, completion: '5' },
+];
+const bigIdColumns = ['prompt_id', 'prompt', 'completion_id', 'completion'];
+write(
+  'int64-ids.uncompressed.parquet',
+  'UNCOMPRESSED',
+  bigIdColumns.map((name) => ({ name, data: bigIdRows.map((record) => record[name]) })),
+  root(int64('prompt_id'), utf8('prompt'), int64('completion_id'), utf8('completion')),
+);
+writeFileSync(
+  join(OUT, 'int64-ids.jsonl'),
+  bigIdRows
+    .map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? v.toString() : v)))
+    .join('\n') + '\n',
+);
+
+// Text columns holding bytes that are not UTF-8 (row 3: Latin-1 è), beside a real U+FFFD
+// (row 4); a binary column (no text annotation) of bytes that are not UTF-8 in every row, which
+// must not spoil the rows.
+const raw = (...parts) =>
+  new Uint8Array(
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p)))),
+  );
+const badText = [
+  ['p1', '2'],
+  ['p1', 'Seven'],
+  ['p1', raw('Tr', [0xe8], 's bien')],
+  ['p2', 'Bonjour \uFFFD'],
+  ['p2', 'Salut'],
+];
+write(
+  'invalid-utf8.snappy.parquet',
+  'SNAPPY',
+  [
+    { name: 'prompt_id', data: badText.map(([id]) => id) },
+    { name: 'completion', data: badText.map(([, text]) => text) },
+    { name: 'blob', data: badText.map((_, i) => new Uint8Array([0xff, 0xfe, i])) },
+  ],
+  root(utf8('prompt_id'), utf8('completion'), {
+    name: 'blob',
+    type: 'BYTE_ARRAY',
+    repetition_type: 'OPTIONAL',
+  }),
 );
 
 // gzip: the plain fixtures compressed, names saying so.

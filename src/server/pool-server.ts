@@ -313,6 +313,8 @@ export function startServer(connection: Connection): void {
     const current = await settingsFor(document.uri);
     const entry = store.fromDocument(document, current);
     try {
+      // With a text model, the lenses wait for its vectors (shared with the analysis's run).
+      await ensureFeatures(entry, current);
       return promptLenses(entry, store.scores(entry, current));
     } catch {
       return promptLenses(entry, undefined);

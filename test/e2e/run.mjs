@@ -70,6 +70,30 @@ function poolText() {
   return `${readFileSync(shared, 'utf8').split('\n').slice(0, 680).join('\n')}\n`;
 }
 
+/** Three prompts of four short answers each, for the sentence encoder. */
+function tinyPool() {
+  const topics = ['tides', 'volcanoes', 'photosynthesis'];
+  const answers = [
+    (t) => `A short, plain explanation of ${t} for a child.`,
+    (t) => `${t}: a technical account with the governing equations.`,
+    (t) => `I do not know much about ${t}, sorry.`,
+    (t) => `A poem about ${t}, in four lines.`,
+  ];
+  return topics
+    .flatMap((t, p) =>
+      answers.map((answer, c) =>
+        JSON.stringify({
+          prompt_id: `t${p}`,
+          prompt: `Explain ${t}.`,
+          completion_id: `a${c}`,
+          completion: answer(t),
+        }),
+      ),
+    )
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
 /** A long pool's text as one record a prompt: the generated-and-scored dataset layout. */
 function wideText(longText) {
   const prompts = new Map();
@@ -168,6 +192,7 @@ try {
   writeFileSync(join(workspace, 'arena.pool.jsonl'), poolText());
   writeFileSync(join(workspace, 'hostile.pool.jsonl'), `${HOSTILE}\n`);
   writeFileSync(join(workspace, 'large.pool.jsonl'), largePool());
+  writeFileSync(join(workspace, 'tiny.pool.jsonl'), tinyPool());
   writeFileSync(join(workspace, 'plain.jsonl'), poolText().split('\n').slice(0, 3).join('\n'));
   // The same real pool as the curator's pipeline left it: gzip-compressed, in the wide layout
   // of a generated-and-scored dataset, under a name that says neither.
@@ -493,22 +518,25 @@ try {
     await page.locator('.codelens-decoration', { hasText: '3 completions' }).first().waitFor();
   });
 
-  await check('"Open as Pool" reads a gzip pool from disk and names its dataset shape', async () => {
-    await openFile('generations.jsonl.gz');
-    // The editor shows a placeholder for binary files; it takes the focus once drawn, which
-    // would close a command palette opened before it.
-    await page.locator('.monaco-button', { hasText: 'Open Anyway' }).waitFor({ timeout: 15000 });
-    await page.waitForTimeout(500);
-    await palette('Pair Curator: Open as Pool');
-    const frame = await panelFrame();
-    const reading = frame.locator('#summary .reading', { hasText: 'scored generations' });
-    await reading.waitFor({ timeout: 60000 });
-    const text = await reading.innerText();
-    assert(/^jsonl \(gzip\), read as scored generations/.test(text), `reads "${text}"`);
-    const summary = await frame.locator('#summary').innerText();
-    assert(summary.includes(String(prompts.size)), `summary reads "${summary}"`);
-    await page.screenshot({ path: join(out, 'gzip-pool.png') });
-  });
+  await check(
+    '"Open as Pool" reads a gzip pool from disk and names its dataset shape',
+    async () => {
+      await openFile('generations.jsonl.gz');
+      // The editor shows a placeholder for binary files; it takes the focus once drawn, which
+      // would close a command palette opened before it.
+      await page.locator('.monaco-button', { hasText: 'Open Anyway' }).waitFor({ timeout: 15000 });
+      await page.waitForTimeout(500);
+      await palette('Pair Curator: Open as Pool');
+      const frame = await panelFrame();
+      const reading = frame.locator('#summary .reading', { hasText: 'scored generations' });
+      await reading.waitFor({ timeout: 60000 });
+      const text = await reading.innerText();
+      assert(/^jsonl \(gzip\), read as scored generations/.test(text), `reads "${text}"`);
+      const summary = await frame.locator('#summary').innerText();
+      assert(summary.includes(String(prompts.size)), `summary reads "${summary}"`);
+      await page.screenshot({ path: join(out, 'gzip-pool.png') });
+    },
+  );
 
   await check('the editor shows the pool with its diagnostics', async () => {
     await openFile('arena.pool.jsonl');
@@ -516,6 +544,31 @@ try {
     await page.screenshot({ path: join(out, 'editor.png') });
     const csp = consoleErrors.filter((e) => /Content Security Policy/i.test(e));
     assert(csp.length === 0, `CSP violations: ${csp.join(' | ')}`);
+  });
+  await check('the sentence encoder shipped in the VSIX features a pool, offline', async () => {
+    // Only this small pool stays open, so that the encoder embeds its 12 texts and no others.
+    await palette('View: Close All Editors');
+    // As a curator would: the Settings editor, searched, the featurizer picked from its list.
+    await palette('Preferences: Open User Settings');
+    await page.locator('.settings-editor').waitFor({ timeout: 15000 });
+    await page.waitForTimeout(500);
+    await page.keyboard.type('pairCurator.featurizer');
+    const select = page.locator('.setting-item-contents select').first();
+    await select.waitFor({ timeout: 15000 });
+    await select.selectOption('use');
+    await palette('View: Close All Editors');
+    await openFile('tiny.pool.jsonl');
+    const frame = await panelFrame();
+    const features = frame.locator('#summary .fact', { hasText: 'features' });
+    await until(
+      'features from the encoder',
+      async () => /use · \d+/.test(await features.innerText().catch(() => '')),
+      120000,
+    );
+    const rows = await frame.locator('#rows .row .td.score').allInnerTexts();
+    assert(rows.length === 18, `${rows.length} pairs drawn`);
+    assert(rows.map(Number).every(Number.isFinite), `scores ${rows.join(', ')}`);
+    await page.screenshot({ path: join(out, 'panel-use.png') });
   });
 } catch (error) {
   failed++;

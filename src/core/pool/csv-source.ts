@@ -1,8 +1,9 @@
 /**
  * Feeding CSV and TSV rows to the record handler through papaparse, one row at a time (`step`),
  * from a string or a file stream (gunzipped on the way when it is gzip). The header row names the
- * fields; each later row becomes an object keyed by it. Rows are numbered as spreadsheets do: the
- * header is row 1.
+ * fields; each later row becomes an object keyed by it. A row is known by the line it starts on
+ * (1-based, counting every line of the file), as an editor shows it: quoted cells that span lines
+ * and blank lines make that differ from the row's position.
  */
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
@@ -14,7 +15,6 @@ import { countInvalidMarks, describeFault, type Utf8Decoder } from './utf8-decod
 /** Turns raw rows into records keyed by the header. */
 class RowReader {
   private header: string[] | undefined;
-  private row = 0;
 
   constructor(
     private readonly handler: RecordHandler,
@@ -23,12 +23,12 @@ class RowReader {
     private readonly compressed = false,
   ) {}
 
-  accept(cells: string[], errors: Papa.ParseError[]): void {
-    this.row++;
-    if (this.decoder && this.decoder.faults.length > 0 && this.invalid(cells)) return;
+  /** One row, starting on `line`. */
+  accept(cells: string[], errors: Papa.ParseError[], line: number): void {
+    if (this.decoder && this.decoder.faults.length > 0 && this.invalid(cells, line)) return;
     if (errors.length > 0) {
       const reason = errors.map((e) => e.message).join('; ');
-      this.handler.malformed(this.row, `row cannot be read (${reason}); fix its quoting`);
+      this.handler.malformed(line, `row cannot be read (${reason}); fix its quoting`);
       return;
     }
     if (!this.header) {
@@ -39,34 +39,86 @@ class RowReader {
       const message =
         `row has ${cells.length} cells but the header has ${this.header.length}; ` +
         'row skipped: check its delimiters and quoting';
-      this.handler.malformed(this.row, message);
+      this.handler.malformed(line, message);
       return;
     }
 
     // No prototype: a column named `__proto__` or `constructor` stays an ordinary field.
     const record: Record<string, unknown> = Object.create(null);
     for (let i = 0; i < cells.length; i++) record[this.header[i]!] = detach(cells[i]!);
-    this.handler.record(record, this.row);
+    this.handler.record(record, line);
   }
 
   /** Reports a row that holds bytes that are not UTF-8; a bad header is reported and kept. */
-  private invalid(cells: string[]): boolean {
+  private invalid(cells: string[], line: number): boolean {
     let marks = 0;
     for (const cell of cells) marks += countInvalidMarks(cell);
     if (marks === 0) return false;
 
-    // Rows do not know their lines; faults are claimed in the order they were found.
-    const what = describeFault(this.decoder!.claim(0, marks), this.compressed);
+    const what = describeFault(this.decoder!.claim(line, marks), this.compressed);
     if (!this.header) {
       const message = `the header row holds ${what}; column names may be misread`;
-      this.handler.invalidEncoding(this.row, `${message}: save the file as UTF-8`, false);
+      this.handler.invalidEncoding(line, `${message}: save the file as UTF-8`, false);
       return false;
     }
     this.handler.invalidEncoding(
-      this.row,
+      line,
       `the row holds ${what}; row skipped: save the file as UTF-8`,
     );
     return true;
+  }
+}
+
+/**
+ * The line each row starts on, from papaparse's cursor (the offset in the text just past the
+ * row) and the text it was given, which is kept only until every row in it has been counted.
+ * Blank lines before a row are skipped by papaparse and counted here.
+ */
+class RowLines {
+  private chunks: string[] = [];
+  /** Offset in the whole text of `chunks[0]`. */
+  private base = 0;
+  /** Offset up to which newlines have been counted. */
+  private counted = 0;
+  /** 1-based line of the character at `counted`. */
+  private line = 1;
+
+  add(chunk: string): void {
+    if (chunk !== '') this.chunks.push(chunk);
+  }
+
+  /** The line of the row that ends at `cursor` and starts after the previous row. */
+  next(cursor: number): number {
+    let start = this.counted;
+    while (start < cursor && this.charAt(start) === '\n') start++;
+    this.countTo(start);
+    const line = this.line;
+    this.countTo(cursor);
+    return line;
+  }
+
+  private charAt(offset: number): string {
+    let at = offset - this.base;
+    for (const chunk of this.chunks) {
+      if (at < chunk.length) return chunk[at]!;
+      at -= chunk.length;
+    }
+    return '';
+  }
+
+  private countTo(offset: number): void {
+    while (this.counted < offset && this.chunks.length > 0) {
+      const chunk = this.chunks[0]!;
+      const from = this.counted - this.base;
+      const to = Math.min(chunk.length, offset - this.base);
+      for (let i = chunk.indexOf('\n', from); i >= 0 && i < to; i = chunk.indexOf('\n', i + 1)) {
+        this.line++;
+      }
+      this.counted = this.base + to;
+      if (to < chunk.length) break;
+      this.chunks.shift();
+      this.base += chunk.length;
+    }
   }
 }
 
@@ -134,25 +186,35 @@ export function parseCsvText(
 ): void {
   const rows = new RowReader(handler, decoder);
   const ends = new LineEnds();
-  Papa.parse<string[]>(ends.fix(text) + ends.end(), {
+  const lines = new RowLines();
+  const fixed = ends.fix(text) + ends.end();
+  lines.add(fixed);
+  Papa.parse<string[]>(fixed, {
     ...config(format),
-    step: (results) => rows.accept(results.data, results.errors),
+    step: (results) => rows.accept(results.data, results.errors, lines.next(results.meta.cursor)),
   });
 }
 
-/** The decoded text of a file, line ends made `\n`, as a stream papaparse can read. */
+/**
+ * The decoded text of a file, line ends made `\n`, as a stream papaparse can read; `lines` is
+ * given every chunk, to count the lines of the rows papaparse cuts from them.
+ */
 function csvTextStream(
   path: string,
   compression: PoolCompression | undefined,
   decoder: Utf8Decoder,
+  lines: RowLines,
   signal?: AbortSignal,
 ): Readable {
   const ends = new LineEnds();
   async function* text() {
     for await (const chunk of textChunks(path, compression, decoder, signal)) {
-      yield ends.fix(chunk);
+      const fixed = ends.fix(chunk);
+      lines.add(fixed);
+      yield fixed;
     }
     const tail = ends.end();
+    lines.add(tail);
     if (tail !== '') yield tail;
   }
   return Readable.from(text());
@@ -168,7 +230,8 @@ export function streamCsvFile(
   signal?: AbortSignal,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const stream = csvTextStream(path, compression, decoder, signal);
+    const lines = new RowLines();
+    const stream = csvTextStream(path, compression, decoder, lines, signal);
     const rows = new RowReader(handler, decoder, compression !== undefined);
     let settled = false;
 
@@ -188,7 +251,7 @@ export function streamCsvFile(
       step: (results, parser) => {
         if (settled) return parser.abort();
         try {
-          rows.accept(results.data, results.errors);
+          rows.accept(results.data, results.errors, lines.next(results.meta.cursor));
         } catch (error) {
           settle(error);
           parser.abort();

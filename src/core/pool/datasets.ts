@@ -50,14 +50,19 @@ export const DATASET_GLOSSES: Partial<Record<DatasetShape, Partial<Record<Mapped
     helpsteer: { score: 'correctness, coherence, complexity and verbosity are not read' },
   };
 
+const TURNS_BEFORE_REPLY =
+  'the turns of chosen and rejected before their final assistant turns (the same on both sides)';
+
 /**
  * The prompt of the pairs datasets that carry none apart, in words: the statement names it in
  * place of a `prompt` field.
  */
 export const DERIVED_PROMPTS: Partial<Record<DatasetShape, string>> = {
-  'trl-implicit':
-    'the turns of chosen and rejected before their final assistant turns (the same on both sides)',
-  hh: 'the text of chosen and rejected up to their last "\\n\\nAssistant:" (the same on both sides)',
+  'trl-implicit': TURNS_BEFORE_REPLY,
+  // Conversational files whose `prompt` field holds no text take their prompts where implicit
+  // ones do.
+  'trl-conversational': TURNS_BEFORE_REPLY,
+  hh: 'the text of chosen and rejected up to the last "\\n\\nAssistant:" both share',
 };
 
 /**

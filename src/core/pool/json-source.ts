@@ -37,6 +37,14 @@ class EncodingCheck implements PieceSink {
   broken(line: number, message: string): void {
     this.handler.broken(line, message);
   }
+
+  invalidBetween(line: number): void {
+    const fault = this.decoder.claim(line, 1);
+    const message =
+      `${describeFault(fault, this.compressed)}, between two records of the array; ignored: ` +
+      'save the file as UTF-8';
+    this.handler.invalidEncoding(line, message, false);
+  }
 }
 
 /**

@@ -4,10 +4,17 @@
  * goes to a sink with the 1-based line it starts on; parsing is the sink's business.
  */
 
+import { INVALID_MARK } from './utf8-decoder';
+
 /** Receives each record's text, and structural faults that belong to no record. */
 export interface PieceSink {
   piece(text: string, line: number): void;
   broken(line: number, message: string): void;
+  /**
+   * Bytes that are not UTF-8 between two elements of an array, where no record is: they are
+   * reported, and the next element is read. Without this method they start an element.
+   */
+  invalidBetween?(line: number): void;
 }
 
 /** Text fed in chunks of any size; `end` flushes what is left. */
@@ -25,6 +32,7 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const NOT_BLANK = /\S/;
+const INVALID = INVALID_MARK.charCodeAt(0);
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === NEWLINE || c === 0x0d || c === 0x09;
@@ -100,6 +108,10 @@ export class ArraySplitter implements TextSplitter {
         if (isSpace(c) || c === COMMA) continue;
         if (c === CLOSE_BRACKET) {
           this.state = 'after';
+          continue;
+        }
+        if (c === INVALID && this.sink.invalidBetween) {
+          this.sink.invalidBetween(this.line);
           continue;
         }
         this.elementLine = this.line;

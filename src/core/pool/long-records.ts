@@ -2,7 +2,7 @@
 import { readField } from './field-spec';
 import type { Completion } from './pool';
 import type { Extractor, PoolBuilder } from './pool-builder';
-import { promptGroupOf, readId } from './prompt-key';
+import { promptGroupOf, readIdField } from './prompt-key';
 import type { Layout } from './shape-detect';
 import { isBlank, textOf } from './text';
 
@@ -22,7 +22,8 @@ export function longExtractor(layout: Layout, builder: PoolBuilder): Extractor {
 
     const completion: Completion = { id: String(position), text, line };
     for (const path of layout.completionId) {
-      const id = readId(readField(record, path));
+      const id = readIdField(record, path, line, builder, 'record skipped');
+      if (id === null) return;
       if (id === undefined) continue;
       completion.id = id;
       builder.idFields.add(path);

@@ -5,7 +5,7 @@
  * and its reply (see `dialogue-split.ts`), and the two dialogues must be the same: a pair whose
  * sides answer different dialogues is reported and skipped, never merged.
  */
-import { isTextDialogue, splitSide, type SideSplit } from './dialogue-split';
+import { isTextDialogue, splitSide, splitTextPair, type SideSplit } from './dialogue-split';
 import { readField } from './field-spec';
 import type { Completion } from './pool';
 import type { Extractor, GroupDraft, PoolBuilder } from './pool-builder';
@@ -25,8 +25,14 @@ export function pairExtractor(layout: Layout, builder: PoolBuilder): Extractor {
     const split = splitPair(record, line, layout, builder, chosenValue, rejectedValue);
     if (!split) return;
 
-    const { chosen, rejected, context } = split;
-    const group = promptGroupOf(record, line, layout, builder, context);
+    const { chosen, rejected, context, noTurnsBefore } = split;
+    const noText = noTurnsBefore
+      ? `the dialogue has no turns before the assistant's reply in \`${layout.chosen}\` and ` +
+        `\`${layout.rejected}\`, and the record has no \`${layout.promptId}\` or prompt ` +
+        'field; pair skipped: include the turns that lead to the reply, or name the prompt with ' +
+        '--map prompt=FIELD'
+      : undefined;
+    const group = promptGroupOf(record, line, layout, builder, context, noText);
     if (!group) return;
 
     let seen = offeredTexts.get(group);
@@ -63,13 +69,16 @@ interface PairSplit {
   rejected: string | undefined;
   /** The dialogue both replies answer, when the sides carry it. */
   context: string | undefined;
+  /** True when the sides are dialogues that start with the reply: nothing came before it. */
+  noTurnsBefore: boolean;
 }
 
 /**
  * Split both sides of a pair into dialogue and reply; undefined (the problem reported) when a
  * side has no reply to split at or the two dialogues differ. With no prompt given apart, both
  * sides must carry the same dialogue; with a prompt given, sides that hold only their reply are
- * fine, and HH markers in them are left alone.
+ * fine, and HH markers in them are left alone. An empty side is not compared: it is reported as
+ * empty once the prompt is known.
  */
 function splitPair(
   record: object,
@@ -81,25 +90,35 @@ function splitPair(
 ): PairSplit | undefined {
   const given = readPromptText(record, layout.prompt) !== undefined;
   const dialogue = !given && (isTextDialogue(chosenValue) || isTextDialogue(rejectedValue));
-  const sides: [string, SideSplit][] = [
-    [layout.chosen, splitSide(chosenValue, dialogue)],
-    [layout.rejected, splitSide(rejectedValue, dialogue)],
+  const sides: [string, unknown][] = [
+    [layout.chosen, chosenValue],
+    [layout.rejected, rejectedValue],
   ];
 
-  const contexts: (string | undefined)[] = [];
-  const texts: (string | undefined)[] = [];
-  for (const [field, side] of sides) {
+  const splits: Extract<SideSplit, { ok: true }>[] = [];
+  for (const [field, value] of sides) {
+    const side = isEmptySide(value) ? EMPTY_SIDE : splitSide(value, dialogue);
     if (!side.ok) {
       const message = `\`${field}\` ${side.reason}; pair skipped: its reply cannot be told apart`;
       builder.report('no-assistant-turn', line, field, message);
       return undefined;
     }
-    contexts.push(side.context);
-    texts.push(side.text);
+    splits.push(side);
+  }
+  const a = splits[0]!;
+  const b = splits[1]!;
+  const noTurnsBefore =
+    (a.dialogue || b.dialogue) && a.context === undefined && b.context === undefined;
+
+  if (dialogue && typeof chosenValue === 'string' && typeof rejectedValue === 'string') {
+    const pair = splitTextPair(chosenValue, rejectedValue);
+    if (pair) return { ...pair, noTurnsBefore };
   }
 
-  const [a, b] = contexts;
-  const differ = given ? a !== undefined && b !== undefined && a !== b : a !== b;
+  const empty = isEmptySide(chosenValue) || isEmptySide(rejectedValue);
+  const differ = given
+    ? a.key !== undefined && b.key !== undefined && a.key !== b.key
+    : !empty && a.key !== b.key;
   if (differ) {
     const where = dialogue ? 'up to their last "\\n\\nAssistant:"' : 'before their final reply';
     const message =
@@ -108,7 +127,22 @@ function splitPair(
     builder.report('context-mismatch', line, layout.rejected, message);
     return undefined;
   }
-  return { chosen: texts[0], rejected: texts[1], context: a ?? b };
+  return { chosen: a.text, rejected: b.text, context: a.context ?? b.context, noTurnsBefore };
+}
+
+/** The split of a side that holds nothing: no dialogue, no reply. */
+const EMPTY_SIDE: SideSplit = {
+  ok: true,
+  context: undefined,
+  key: undefined,
+  text: undefined,
+  dialogue: false,
+};
+
+/** A side with nothing in it: absent, null, blank text or an empty list. */
+function isEmptySide(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  return value === undefined || value === null || (typeof value === 'string' && isBlank(value));
 }
 
 /** A side's text, counted as offered to its prompt; undefined when it has none. */

@@ -4,8 +4,9 @@
  * and assembles the final `Pool`. Every problem of a file passes through `report`.
  */
 import {
-  PoolError,
   pairCount,
+  poolErrorAt,
+  type PoolError,
   type Completion,
   type DatasetShape,
   type MappedField,
@@ -82,7 +83,7 @@ export class PoolBuilder {
 
   constructor(readonly file: string) {}
 
-  /** Record a problem at a 1-based line (or CSV row). */
+  /** Record a problem at a 1-based line (or Parquet row). */
   report(code: ProblemCode, line: number, field: string | undefined, message: string): void {
     const severity = ERRORS.has(code) ? 'error' : 'warning';
     const problem: PoolProblem = { code, severity, file: this.file, line, message };
@@ -254,11 +255,12 @@ export class PoolBuilder {
 
   private nothingUsable(records: number): PoolError {
     const first = this.problems.find((p) => p.code !== 'single-completion') ?? this.problems[0];
-    const where = first ? `; first: line ${first.line}: ${first.message}` : '';
+    // The message starts with the first problem's line: it is not said twice.
+    const where = first ? `; first: ${first.message}` : '';
     const message =
-      `${this.file}: no prompt has two usable completions; ${records} records read, ` +
+      `no prompt has two usable completions; ${records} records read, ` +
       `${countProblems(this.problems)}${where}`;
-    return new PoolError(message, this.file, first?.line, first?.field, first?.code);
+    return poolErrorAt(this.file, first?.line, message, first?.field, first?.code);
   }
 }
 

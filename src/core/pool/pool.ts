@@ -20,8 +20,8 @@ export interface Completion {
   /** The completion as text (chat messages are rendered as `role: content` lines). */
   text: string;
   /**
-   * 1-based line (JSONL, JSON) or row (CSV, TSV: the header is row 1; Parquet: the first data row
-   * is row 1) it was read from.
+   * 1-based line it was read from (CSV, TSV: the line its row starts on, the header being on
+   * line 1), or Parquet row (the first data row is row 1).
    */
   line: number;
   /** A quality score from the file (a reward-model score or a judge grade); higher is better. */
@@ -69,13 +69,14 @@ export type ProblemCode =
   | 'context-mismatch'
   | 'no-assistant-turn'
   | 'invalid-encoding'
+  | 'misnamed-file'
   | 'empty-file';
 
 export interface PoolProblem {
   code: ProblemCode;
   severity: 'error' | 'warning';
   file: string;
-  /** 1-based line (or CSV or Parquet row). */
+  /** 1-based line (CSV, TSV: where the row starts), or Parquet row. */
   line: number;
   /** The field at fault, as a path (`completions.3`, `embedding`), when one is. */
   field?: string;
@@ -181,4 +182,19 @@ export class PoolError extends Error {
     super(message);
     this.name = 'PoolError';
   }
+}
+
+/**
+ * A `PoolError` whose message starts with where it happened, `file:line: ` (or `file: ` with no
+ * line), once: callers that print the place themselves see it is already there.
+ */
+export function poolErrorAt(
+  file: string,
+  line: number | undefined,
+  text: string,
+  field?: string,
+  code?: ProblemCode,
+): PoolError {
+  const where = line === undefined ? file : `${file}:${line}`;
+  return new PoolError(`${where}: ${text}`, file, line, field, code);
 }

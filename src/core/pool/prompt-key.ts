@@ -23,9 +23,10 @@ export function readPromptText(
 }
 
 /**
- * The prompt group of a record, created on first sight; undefined (with a `missing-prompt`
- * problem) when the record has neither an id nor prompt text. `fallback` is prompt text found
- * elsewhere in the record (the leading turns of a conversational pair).
+ * The prompt group of a record, created on first sight; undefined (with a problem) when the
+ * record has neither an id nor prompt text, or an id that cannot be read exactly. `fallback` is
+ * prompt text found elsewhere in the record (the leading turns of a conversational pair);
+ * `noText`, when given, says why the record offers none, in place of the generic message.
  */
 export function promptGroupOf(
   record: object,
@@ -33,12 +34,14 @@ export function promptGroupOf(
   layout: Layout,
   builder: PoolBuilder,
   fallback?: string,
+  noText?: string,
 ): GroupDraft | undefined {
   const given = readPromptText(record, layout.prompt);
   if (given !== undefined) builder.used.add('prompt');
   const text = given ?? fallback;
 
-  const id = readId(readField(record, layout.promptId));
+  const id = readIdField(record, layout.promptId, line, builder, 'record skipped');
+  if (id === null) return undefined;
   if (id !== undefined) {
     builder.used.add('prompt_id');
     return builder.group(id, text ?? '', line, layout.promptId);
@@ -47,18 +50,65 @@ export function promptGroupOf(
   if (text !== undefined) return builder.group(promptHash(text), text, line, keyField);
 
   const message =
+    noText ??
     `no \`${layout.promptId}\` and no prompt text (\`${keyField}\`); record skipped: add one, ` +
-    'or name the field with --map prompt=FIELD';
+      'or name the field with --map prompt=FIELD';
   builder.report('missing-prompt', line, keyField, message);
   return undefined;
 }
 
-/** An id from a string or a number; blank strings are no id. */
-export function readId(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
+/** An id read from a field: absent (`id` undefined), or why its value cannot be one. */
+export type IdRead = { ok: true; id: string | undefined } | { ok: false; reason: string };
+
+/**
+ * An id from a string, a whole number or a 64-bit integer (Parquet's INT64, kept exactly); blank
+ * strings are no id. A number that is not a whole number below 2^53 is refused: JSON readers
+ * round `9007199254740993` to `9007199254740992`, and two ids read alike would merge prompts.
+ */
+export function readId(value: unknown): IdRead {
+  if (typeof value === 'bigint') return { ok: true, id: value.toString() };
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) return { ok: true, id: String(value) };
+    if (Number.isInteger(value)) {
+      const reason =
+        `holds a whole number beyond 2^53 (read as ${value}): ids beyond 2^53 cannot be read ` +
+        'exactly from JSON; store them as strings';
+      return { ok: false, reason };
+    }
+    const reason = `holds ${value}, not a whole number: store ids as strings`;
+    return { ok: false, reason };
+  }
+  if (typeof value !== 'string') return { ok: true, id: undefined };
   const id = value.trim();
-  return id === '' ? undefined : id;
+  return { ok: true, id: id === '' ? undefined : id };
+}
+
+/**
+ * The id in field `path` of a record: undefined when it has none, null (reported as a
+ * `malformed-record`, `consequence` saying what is skipped) when its value cannot be an id.
+ */
+export function readIdField(
+  record: object,
+  path: string,
+  line: number,
+  builder: PoolBuilder,
+  consequence: string,
+): string | undefined | null {
+  return checkedId(readField(record, path), path, line, builder, consequence);
+}
+
+/** As `readIdField`, for a value already read (an item of a list); `field` names it. */
+export function checkedId(
+  value: unknown,
+  field: string,
+  line: number,
+  builder: PoolBuilder,
+  consequence: string,
+): string | undefined | null {
+  const read = readId(value);
+  if (read.ok) return read.id;
+  builder.report('malformed-record', line, field, `\`${field}\` ${read.reason}; ${consequence}`);
+  return null;
 }
 
 function nonBlank(text: string | undefined): string | undefined {

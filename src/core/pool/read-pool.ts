@@ -4,13 +4,21 @@
  * file reads the same either way.
  */
 import { gunzipSync } from 'node:zlib';
-import { gzipError, readGzipHead, readHead, startsWithGzip, startsWithUtf16 } from './byte-source';
+import {
+  GZIP_HEADER_BYTES,
+  gzipError,
+  readGzipHead,
+  readHead,
+  startsWithGzip,
+  startsWithUtf16,
+} from './byte-source';
 import { parseCsvText, streamCsvFile } from './csv-source';
 import { compressionFromName, formatFromName, looksLikeParquet, sniffFormat } from './format';
 import { parseJsonText, streamJsonFile } from './json-source';
 import { streamParquetFile } from './parquet-source';
 import {
   PoolError,
+  poolErrorAt,
   type Pool,
   type PoolCompression,
   type PoolFormat,
@@ -24,31 +32,36 @@ const SNIFF_BYTES = 4096;
 
 /**
  * Read a pool file from disk, streamed: memory holds the extracted prompts and completions, not
- * the file's text. JSONL, JSON, CSV and TSV may be gzip-compressed (`x.jsonl.gz`, or any name
- * when the bytes say gzip); Parquet is read row group by row group. Problems with single records
- * are collected in `Pool.problems`; a file with nothing usable, or that cannot be read to its
- * end (a truncated gzip stream, a damaged Parquet file), throws `PoolError`.
+ * the file's text. JSONL, JSON, CSV and TSV may be gzip-compressed; Parquet is read row group by
+ * row group. Gzip and Parquet are known by their first bytes, whatever the name says (a `.gz`
+ * name over plain text is read as text, with a warning). Problems with single records are
+ * collected in `Pool.problems`; a file with nothing usable, or that cannot be read to its end (a
+ * truncated gzip stream, a damaged Parquet file), throws `PoolError`.
  */
 export async function readPoolFile(path: string, options: ReadOptions = {}): Promise<Pool> {
   options.signal?.throwIfAborted();
   let compression: PoolCompression | undefined;
   let format: PoolFormat;
   try {
-    const head = await readHead(path, 4);
+    const head = await readHead(path, GZIP_HEADER_BYTES);
     if (startsWithUtf16(head)) throw utf16Error(path);
-    compression = startsWithGzip(head) ? 'gzip' : compressionFromName(path);
-    format = options.format ?? formatFromName(path) ?? (await sniffFile(path, compression));
+    // The bytes decide what the name only suggests: gzip and Parquet have signatures.
+    compression = startsWithGzip(head) ? 'gzip' : undefined;
+    const signature = looksLikeParquet(head.toString('latin1')) ? 'parquet' : undefined;
+    format =
+      options.format ?? signature ?? formatFromName(path) ?? (await sniffFile(path, compression));
   } catch (error) {
     throw asPoolError(error, path);
   }
   if (format === 'parquet' && compression) {
     const message =
-      `${path}: a gzip-compressed Parquet file cannot be read by parts; decompress it ` +
+      'a gzip-compressed Parquet file cannot be read by parts; decompress it ' +
       '(Parquet compresses its own pages)';
-    throw new PoolError(message, path);
+    throw poolErrorAt(path, undefined, message);
   }
 
   const handler = new RecordHandler(path, options, format);
+  if (!compression) noteMisnamedGzip(path, handler);
   const decoder = new Utf8Decoder();
   const signal = options.signal;
   try {
@@ -70,9 +83,10 @@ export async function readPoolFile(path: string, options: ReadOptions = {}): Pro
 export function parsePoolText(text: string, file: string, options: ReadOptions = {}): Pool {
   const format = options.format ?? formatFromName(file) ?? sniffFormat(text.slice(0, SNIFF_BYTES));
   if (format === 'parquet' || looksLikeParquet(text, true)) throw binaryText(file, 'Parquet');
-  if (compressionFromName(file) || isGzipText(text)) throw binaryText(file, 'gzip');
+  if (isGzipText(text)) throw binaryText(file, 'gzip');
 
   const handler = new RecordHandler(file, options, format);
+  noteMisnamedGzip(file, handler);
   if (format === 'csv' || format === 'tsv') parseCsvText(text, format, handler);
   else parseJsonText(text, handler);
   return handler.finish();
@@ -87,8 +101,8 @@ export function parsePoolBytes(bytes: Uint8Array, file: string, options: ReadOpt
   const gzip = startsWithGzip(bytes);
   if (startsWithUtf16(bytes)) throw utf16Error(file);
   if (options.format === 'parquet' || looksLikeParquet(latin1Ends(bytes), true)) {
-    const message = `${file}: a Parquet pool is read from disk, by parts: use readPoolFile`;
-    throw new PoolError(message, file);
+    const message = 'a Parquet pool is read from disk, by parts: use readPoolFile';
+    throw poolErrorAt(file, undefined, message);
   }
 
   let data = bytes;
@@ -96,7 +110,7 @@ export function parsePoolBytes(bytes: Uint8Array, file: string, options: ReadOpt
     try {
       data = gunzipSync(bytes);
     } catch (error) {
-      throw gzipError(file, undefined, error as Error);
+      throw gzipError(file, undefined, error as Error, bytes);
     }
   }
   const decoder = new Utf8Decoder();
@@ -104,9 +118,17 @@ export function parsePoolBytes(bytes: Uint8Array, file: string, options: ReadOpt
 
   const format = options.format ?? formatFromName(file) ?? sniffFormat(text.slice(0, SNIFF_BYTES));
   const handler = new RecordHandler(file, options, format);
+  if (!gzip) noteMisnamedGzip(file, handler);
   if (format === 'csv' || format === 'tsv') parseCsvText(text, format, handler, decoder);
   else parseJsonText(text, handler, decoder);
   return withCompression(handler.finish(), gzip ? 'gzip' : undefined);
+}
+
+/** A file named `.gz` whose bytes are not gzip is read as the text it is, with a warning. */
+function noteMisnamedGzip(file: string, handler: RecordHandler): void {
+  if (!compressionFromName(file)) return;
+  const message = 'the file is named .gz but is not gzip-compressed; read as plain text';
+  handler.problem('misnamed-file', 1, undefined, message);
 }
 
 function withCompression(pool: Pool, compression: PoolCompression | undefined): Pool {
@@ -134,15 +156,13 @@ function latin1Ends(bytes: Uint8Array): string {
 }
 
 function utf16Error(file: string): PoolError {
-  const message = `${file}: the file is UTF-16 text; save it as UTF-8 to read it as a pool`;
-  return new PoolError(message, file, 1, undefined, 'invalid-encoding');
+  const message = 'the file is UTF-16 text; save it as UTF-8 to read it as a pool';
+  return poolErrorAt(file, 1, message, undefined, 'invalid-encoding');
 }
 
 function binaryText(file: string, kind: string): PoolError {
-  const message =
-    `${file}: a ${kind} file is binary and cannot be read from text: ` +
-    'read it from disk by its path';
-  return new PoolError(message, file);
+  const what = `a ${kind} file is binary and cannot be read from text`;
+  return poolErrorAt(file, undefined, `${what}: read it from disk by its path`);
 }
 
 /** File-system failures become `PoolError`s naming the file; others (aborts) pass through. */
@@ -151,5 +171,5 @@ function asPoolError(error: unknown, path: string): unknown {
   const syscall = (error as NodeJS.ErrnoException | undefined)?.syscall;
   if (syscall === undefined) return error;
   const reason = (error as Error).message;
-  return new PoolError(`${path}: cannot read the file (${reason})`, path);
+  return poolErrorAt(path, undefined, `cannot read the file (${reason})`);
 }

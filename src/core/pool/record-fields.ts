@@ -109,15 +109,17 @@ export function isMissing(value: unknown): boolean {
 export type NumberRead = { ok: true; value: number | undefined } | { ok: false; reason: string };
 
 /**
- * A finite number from a number or a numeric string ("4" reads as 4); absent values and "N/A"
- * are missing, not zero.
+ * A finite number from a number, a 64-bit integer that a number holds exactly, or a string in
+ * decimal notation ("4", "-0.5", "1e3"); absent values and "N/A" are missing, not zero.
  */
 export function readNumber(value: unknown): NumberRead {
   if (isMissing(value)) return { ok: true, value: undefined };
 
-  const number = typeof value === 'number' ? value : numericString(value);
-
+  const number = toNumber(value);
   if (Number.isFinite(number)) return { ok: true, value: number };
+  if (typeof value === 'bigint') {
+    return { ok: false, reason: `holds the integer ${value}, beyond what a number holds exactly` };
+  }
   return { ok: false, reason: `${describeValue(value)} is not a finite number` };
 }
 
@@ -142,7 +144,7 @@ export function readEmbedding(value: unknown): EmbeddingRead {
   const vector = new Float64Array(list.length);
   for (let i = 0; i < list.length; i++) {
     const entry = list[i];
-    const x = typeof entry === 'number' ? entry : numericString(entry);
+    const x = toNumber(entry);
     if (!Number.isFinite(x)) {
       return { ok: false, reason: `has entry ${i} = ${describeValue(entry)}, not a finite number` };
     }
@@ -151,6 +153,20 @@ export function readEmbedding(value: unknown): EmbeddingRead {
   return { ok: true, vector };
 }
 
-function numericString(value: unknown): number {
-  return typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+/**
+ * Decimal notation only: an optional sign, digits with an optional point, an optional exponent.
+ * `Number` alone would also read "0x10", "0b11" and "Infinity", which no score is written as.
+ */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A number from a number, an exactly representable 64-bit integer, or decimal text; else NaN. */
+function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') {
+    const safe = value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER;
+    return safe ? Number(value) : Number.NaN;
+  }
+  if (typeof value !== 'string') return Number.NaN;
+  const text = value.trim();
+  return DECIMAL.test(text) ? Number(text) : Number.NaN;
 }

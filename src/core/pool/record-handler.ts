@@ -8,10 +8,11 @@ import type { PieceSink } from './json-splitters';
 import { longExtractor } from './long-records';
 import { pairExtractor } from './pair-records';
 import {
-  PoolError,
+  poolErrorAt,
   type MappedField,
   type Pool,
   type PoolFormat,
+  type PoolError,
   type ProblemCode,
   type ReadOptions,
 } from './pool';
@@ -57,7 +58,12 @@ export class RecordHandler implements PieceSink {
       return;
     }
     this.count();
-    const message = `not valid JSON (${parsed.reason}); record skipped: fix or delete it`;
+    let message = `not valid JSON (${parsed.reason}); record skipped: fix or delete it`;
+    if (startsWithBom(text)) {
+      message =
+        `a byte-order mark (U+FEFF) at the start of line ${line}, where a record should ` +
+        'start (two files joined into one?); record skipped: delete the mark';
+    }
     this.builder.report('malformed-record', line, undefined, message);
   }
 
@@ -114,8 +120,8 @@ export class RecordHandler implements PieceSink {
   finish(): Pool {
     this.options.signal?.throwIfAborted();
     if (this.records === 0) {
-      const message = `${this.file}: the file holds no records`;
-      throw new PoolError(message, this.file, undefined, undefined, 'empty-file');
+      const message = 'the file holds no records';
+      throw poolErrorAt(this.file, undefined, message, undefined, 'empty-file');
     }
     if (!this.extract && this.sample.length > 0) this.detect();
     if (!this.layout) throw this.unreadable();
@@ -152,10 +158,16 @@ export class RecordHandler implements PieceSink {
   private unreadable(): PoolError {
     const problems = this.builder.problems;
     const first = problems[0];
-    const where = first ? `; first: line ${first.line}: ${first.message}` : '';
+    // The message starts with the first problem's line: it is not said twice.
+    const where = first ? `; first: ${first.message}` : '';
     const message =
-      `${this.file}: no record could be read; ${this.records} records, ` +
-      `${countProblems(problems)}${where}`;
-    return new PoolError(message, this.file, first?.line, first?.field, first?.code);
+      `no record could be read; ${this.records} records, ${countProblems(problems)}` + where;
+    return poolErrorAt(this.file, first?.line, message, first?.field, first?.code);
   }
+}
+
+/** True when a record's text starts with a byte-order mark, as where two files were joined. */
+function startsWithBom(text: string): boolean {
+  const start = /[^ \t\r\n]/.exec(text);
+  return start !== null && text.charCodeAt(start.index) === 0xfeff;
 }

@@ -6,10 +6,11 @@
 import { detectDataset } from './datasets';
 import { readField } from './field-spec';
 import {
-  PoolError,
+  poolErrorAt,
   type DatasetShape,
   type FieldMapping,
   type MappedField,
+  type PoolError,
   type PoolShape,
   type ReadOptions,
 } from './pool';
@@ -199,8 +200,8 @@ function unknownShape(sample: LinedRecord[], file: string): PoolError {
   const seen = names.length > 0 ? names.join(', ') : 'no fields at all';
   const line = sample[0]?.line ?? 1;
   const message =
-    `${file}:${line}: cannot tell the pool's shape from the fields ${seen}; name them with ` +
+    `cannot tell the pool's shape from the fields ${seen}; name them with ` +
     '--map, e.g. --map completion=FIELD (one completion a record), --map completion=LIST ' +
     '(all completions of a prompt), or --map chosen=FIELD --map rejected=FIELD (pairs)';
-  return new PoolError(message, file, line, undefined, 'unknown-shape');
+  return poolErrorAt(file, line, message, undefined, 'unknown-shape');
 }

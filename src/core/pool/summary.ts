@@ -99,7 +99,9 @@ function mappingSource(pool: Pool, given: readonly MappedField[]): string {
 function describeFields(pool: Pool, given: readonly MappedField[]): string[] {
   const dataset = pool.dataset;
   const glosses = (dataset && DATASET_GLOSSES[dataset]) || {};
-  const derivedPrompt = dataset && DERIVED_PROMPTS[dataset];
+  // Prompts split off the dialogues, when no field gave them and the dialogues gave text.
+  const derivedPrompt =
+    dataset && pool.prompts.some((p) => p.text !== '') ? DERIVED_PROMPTS[dataset] : undefined;
 
   const parts: string[] = [];
   for (const field of STATEMENT_ORDER) {

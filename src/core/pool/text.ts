@@ -52,12 +52,14 @@ export function renderMessages(messages: readonly ChatMessage[]): string {
 }
 
 /**
- * The text a value stands for, or undefined when it holds none: a string as is, a number in
- * decimal, a message list rendered, a single message's content, or an object's first text field.
+ * The text a value stands for, or undefined when it holds none: a string as is, a number (or a
+ * 64-bit integer) in decimal, a message list rendered, a single message's content, or an
+ * object's first text field.
  */
 export function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return value.toString();
   if (isMessageList(value)) {
     // A completion stored as one assistant message reads as its content, not "assistant: ...".
     return value.length === 1 ? messageContent(value[0]!) : renderMessages(value);
@@ -99,6 +101,7 @@ export function duplicateKey(text: string): string {
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'binary data';
   if (typeof value === 'string') {
     const quoted = value.length > 24 ? `${value.slice(0, 21)}...` : value;
     return `"${quoted}"`;

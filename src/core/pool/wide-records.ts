@@ -7,7 +7,7 @@
 import { itemField, readField } from './field-spec';
 import type { Completion, MappedField } from './pool';
 import type { Extractor, GroupDraft, PoolBuilder } from './pool-builder';
-import { promptGroupOf, readId } from './prompt-key';
+import { checkedId, promptGroupOf } from './prompt-key';
 import { isAbsent, isRecord, readList } from './record-fields';
 import type { Layout } from './shape-detect';
 import { describeValue, isBlank, isChatMessage, isMessageList, textOf } from './text';
@@ -108,9 +108,14 @@ function readItem(item: unknown, i: number, position: number, context: RecordCon
 
   const own = isRecord(item) ? item : {};
   const completion: Completion = { id: String(position), text, line };
-  const listId = readId(parallel.id?.[i]);
-  if (listId !== undefined) builder.idFields.add(layout.completionId[0]!);
-  const id = listId ?? readId(own.completion_id) ?? readId(own.model);
+  const skipped = 'that completion is skipped';
+  const ownId = (key: string) => checkedId(own[key], `${field}.${key}`, line, builder, skipped);
+  const idList = layout.completionId[0]!;
+  let id = checkedId(parallel.id?.[i], itemField(idList, i), line, builder, skipped);
+  if (typeof id === 'string') builder.idFields.add(idList);
+  if (id === undefined) id = ownId('completion_id');
+  if (id === undefined) id = ownId('model');
+  if (id === null) return;
   if (id !== undefined) completion.id = id;
 
   // A usable parallel list wins over a field inside the item; only lists count as mapped.

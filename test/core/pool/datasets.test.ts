@@ -171,7 +171,7 @@ const EXPECTED: Expected[] = [
     problems: ['no-assistant-turn@3:rejected', 'context-mismatch@4:rejected'],
     reading:
       'read as HH dialogues (one labelled pair a record): prompt = the text of chosen and ' +
-      'rejected up to their last "\\n\\nAssistant:" (the same on both sides), chosen = chosen, ' +
+      'rejected up to the last "\\n\\nAssistant:" both share, chosen = chosen, ' +
       'rejected = rejected; 2 to 3 completions a prompt (median 2.5), 3 labelled pairs',
   },
   {
@@ -354,6 +354,100 @@ describe('TRL pairs', () => {
   });
 });
 
+describe('TRL pairs whose dialogues give no prompt', () => {
+  const user = (content: string) => ({ role: 'user', content });
+  const assistant = (content: string) => ({ role: 'assistant', content });
+
+  it('says a side is empty rather than that the dialogues differ', () => {
+    const pool = parsePoolText(
+      jsonl(
+        { chosen: [], rejected: [user('Hi'), assistant('Yo')] },
+        { chosen: [user('Hi'), assistant('Hello')], rejected: [user('Hi'), assistant('Hey')] },
+      ),
+      'implicit.jsonl',
+    );
+    assert.equal(pool.dataset, 'trl-implicit');
+    assert.deepEqual(where(pool.problems), ['missing-text@1:chosen']);
+    assert.equal(pool.problems[0]!.message, '`chosen` is empty; pair skipped');
+    assert.deepEqual(texts(pool), [['Hello', 'Hey']]);
+  });
+
+  it('says the dialogue has no turns before the reply when both sides are the reply alone', () => {
+    const pool = parsePoolText(
+      jsonl(
+        { chosen: [assistant('Yes')], rejected: [assistant('No')] },
+        { chosen: [user('Hi'), assistant('Hello')], rejected: [user('Hi'), assistant('Hey')] },
+      ),
+      'implicit.jsonl',
+    );
+    assert.deepEqual(where(pool.problems), ['missing-prompt@1:prompt']);
+    assert.equal(
+      pool.problems[0]!.message,
+      "the dialogue has no turns before the assistant's reply in `chosen` and `rejected`, and " +
+        'the record has no `prompt_id` or prompt field; pair skipped: include the turns that ' +
+        'lead to the reply, or name the prompt with --map prompt=FIELD',
+    );
+  });
+
+  it('reads roles in any case, and names other roles with the right article', () => {
+    const pool = parsePoolText(
+      jsonl(
+        {
+          chosen: [
+            { role: 'User', content: 'Hi' },
+            { role: 'ASSISTANT', content: 'Hello' },
+          ],
+          rejected: [user('Hi'), { role: 'Assistant', content: 'Hey' }],
+        },
+        { chosen: [user('Hi'), assistant('Yo')], rejected: [user('Hi'), assistant('Sup')] },
+        {
+          chosen: [user('Hi'), assistant('A')],
+          rejected: [user('Hi'), { role: 'observation', content: 'B' }],
+        },
+      ),
+      'implicit.jsonl',
+    );
+    // The prompt reads as the chosen side writes it.
+    assert.deepEqual(
+      pool.prompts.map((p) => p.text),
+      ['User: Hi', 'user: Hi'],
+    );
+    assert.deepEqual(texts(pool), [
+      ['Hello', 'Hey'],
+      ['Yo', 'Sup'],
+    ]);
+    assert.deepEqual(where(pool.problems), ['no-assistant-turn@3:rejected']);
+    assert.match(pool.problems[0]!.message, /^`rejected` ends with an observation turn, not an/);
+    assert.ok(pool.problems.every((p) => !/\ba [AEIOaeio]/.test(p.message)));
+  });
+
+  it('states where the prompt came from when a conversational file gives it in no field', () => {
+    const pool = parsePoolText(
+      jsonl(
+        {
+          prompt: [],
+          chosen: [user('Hi'), assistant('Hello')],
+          rejected: [user('Hi'), assistant('Hey')],
+        },
+        {
+          prompt: [],
+          chosen: [user('Bye'), assistant('Ciao')],
+          rejected: [user('Bye'), assistant('Adieu')],
+        },
+      ),
+      'conversational.jsonl',
+    );
+    assert.equal(pool.dataset, 'trl-conversational');
+    assert.equal(pool.mapping.prompt, undefined);
+    assert.equal(
+      describeReading(pool),
+      'read as TRL conversational pairs (one labelled pair a record): prompt = the turns of ' +
+        'chosen and rejected before their final assistant turns (the same on both sides), ' +
+        'chosen = chosen, rejected = rejected; 2 completions a prompt, 2 labelled pairs',
+    );
+  });
+});
+
 describe('HH text dialogues', () => {
   it('splits after the last "\\n\\nAssistant:" both sides share', async () => {
     const pool = await readPoolFile(dataset('hh.jsonl'));
@@ -386,6 +480,31 @@ describe('HH text dialogues', () => {
           'two replies answer different dialogues',
       ],
     );
+  });
+
+  it('keeps a pair whose reply itself holds "\\n\\nHuman:" and "\\n\\nAssistant:" turns', () => {
+    const dialogue = '\n\nHuman: How do I greet in a script?\n\nAssistant:';
+    const quoting = ' Like this:\n\nHuman: hi\n\nAssistant: hello';
+    const pool = parsePoolText(
+      jsonl(
+        { chosen: dialogue + quoting, rejected: `${dialogue} Say hi.` },
+        { chosen: `${dialogue} Wave.`, rejected: dialogue + quoting },
+        { chosen: `\n\nHuman: Other?\n\nAssistant: A.${quoting}`, rejected: `${dialogue} B.` },
+      ),
+      'hh.jsonl',
+    );
+    assert.equal(pool.dataset, 'hh');
+    assert.deepEqual(
+      pool.prompts.map((p) => p.text),
+      [dialogue],
+    );
+    assert.deepEqual(texts(pool), [[quoting, ' Say hi.', ' Wave.']]);
+    assert.deepEqual(labels(pool), [
+      [0, 0, 1, 1],
+      [0, 2, 0, 2],
+    ]);
+    // Sides that agree at neither one's last marker still answer different dialogues.
+    assert.deepEqual(where(pool.problems), ['context-mismatch@3:rejected']);
   });
 
   it('leaves markers alone when the prompt is given apart', () => {

@@ -62,6 +62,7 @@ function counts(pool: Pool) {
 }
 
 const texts = (pool: Pool) => pool.prompts.map((p) => p.completions.map((c) => c.text));
+const ids = (pool: Pool) => pool.prompts.map((p) => p.completions.map((c) => c.id));
 
 /** `prompts` prompts of 4 completions, one JSON record a line. */
 function jsonlPool(prompts: number): string {
@@ -75,11 +76,14 @@ function jsonlPool(prompts: number): string {
   return lines.join('\n') + '\n';
 }
 
+/** Asserts a `PoolError` naming the file once, at the start (`file: ` or `file:line: `). */
 async function rejectsWithPoolError(reading: Promise<unknown>, file: string, pattern: RegExp) {
   await assert.rejects(reading, (error: unknown) => {
     assert.ok(error instanceof PoolError, `expected a PoolError, got ${String(error)}`);
     assert.equal(error.file, file);
-    assert.ok(error.message.startsWith(`${file}: `), error.message);
+    const where = error.line === undefined ? file : `${file}:${error.line}`;
+    assert.ok(error.message.startsWith(`${where}: `), error.message);
+    assert.equal(error.message.split(file).length, 2, `the file named once: ${error.message}`);
     assert.match(error.message, pattern);
     return true;
   });
@@ -160,14 +164,52 @@ describe('gzip-compressed pools', () => {
     assert.throws(() => parsePoolBytes(readFileSync(tiny), tiny), PoolError);
   });
 
-  it('refuses corrupt gzip data and a .gz name over data that is not gzip', async () => {
+  it('refuses corrupt gzip data', async () => {
     const gz = Buffer.from(readFileSync(encoding('long.jsonl.gz')));
     for (let i = 20; i < gz.length - 12; i += 7) gz[i] ^= 0x5a;
     const corrupt = temp('corrupt.jsonl.gz', gz);
     await rejectsWithPoolError(readPoolFile(corrupt), corrupt, /gzip data is corrupt/);
+  });
 
-    const notGzip = temp('plain.jsonl.gz', readFileSync(fixture('long.jsonl')));
-    await rejectsWithPoolError(readPoolFile(notGzip), notGzip, /incorrect header check/);
+  it('reads plain text named .gz as text, saying it is not gzip-compressed', async () => {
+    const bytes = readFileSync(fixture('long.jsonl'));
+    const notGzip = temp('plain.jsonl.gz', bytes);
+    const plain = await readPoolFile(fixture('long.jsonl'));
+    const warning = {
+      code: 'misnamed-file',
+      severity: 'warning',
+      file: notGzip,
+      line: 1,
+      message: 'the file is named .gz but is not gzip-compressed; read as plain text',
+    };
+
+    for (const pool of [
+      await readPoolFile(notGzip),
+      parsePoolBytes(bytes, notGzip),
+      parsePoolText(bytes.toString('utf8'), notGzip),
+    ]) {
+      assert.equal(pool.format, 'jsonl');
+      assert.equal(pool.compression, undefined);
+      assert.deepEqual(pool.problems, [warning]);
+      assert.deepEqual(content(pool), content(plain));
+    }
+  });
+
+  it('refuses data after the end of the gzip stream, saying so', async () => {
+    const gz = readFileSync(encoding('long.jsonl.gz'));
+    const appended = Buffer.concat([gz, Buffer.from('{"prompt": "Q", "completion": "late"}\n')]);
+    const path = temp('appended.jsonl.gz', appended);
+    const trailing = /other data follows the end of the gzip stream/;
+    await rejectsWithPoolError(readPoolFile(path), path, trailing);
+    const error = (await readPoolFile(path).catch((e: unknown) => e)) as PoolError;
+    assert.doesNotMatch(error.message, /corrupt|cut short/);
+    assert.throws(() => parsePoolBytes(appended, path), trailing);
+
+    // Zero padding and a second gzip stream are no such data.
+    const padded = temp('padded.jsonl.gz', Buffer.concat([gz, Buffer.alloc(16)]));
+    assert.deepEqual(counts(await readPoolFile(padded)).records, 5);
+    const twice = temp('twice.jsonl.gz', Buffer.concat([gz, gz]));
+    assert.deepEqual(counts(await readPoolFile(twice)).records, 10);
   });
 
   it('stops reading a gzip stream when its signal is aborted', async () => {
@@ -181,7 +223,7 @@ describe('gzip-compressed pools', () => {
   it('refuses gzip and Parquet files offered as text', () => {
     const gz = readFileSync(encoding('long.jsonl.gz'));
     assert.throws(() => parsePoolText(gz.toString('utf8'), 'untitled:1'), /binary/);
-    assert.throws(() => parsePoolText('{}', 'x.jsonl.gz'), /gzip file is binary/);
+    assert.throws(() => parsePoolText(gz.toString('utf8'), 'x.jsonl.gz'), /gzip file is binary/);
     const parquet = readFileSync(encoding('long.snappy.parquet'));
     assert.throws(() => parsePoolText(parquet.toString('utf8'), 'untitled:1'), /Parquet/);
     assert.throws(() => parsePoolText('', 'x.parquet'), PoolError);
@@ -252,6 +294,48 @@ describe('Parquet pools', () => {
     const bare = join(dir, 'columns');
     copyFileSync(encoding('long.zstd.parquet'), bare);
     assert.equal((await readPoolFile(bare)).format, 'parquet');
+
+    // A name that says otherwise does not make the bytes JSONL.
+    const misnamed = join(dir, 'columns.jsonl');
+    copyFileSync(encoding('long.zstd.parquet'), misnamed);
+    const pool = await readPoolFile(misnamed);
+    assert.equal(pool.format, 'parquet');
+    assert.deepEqual(pool.problems, []);
+    assert.deepEqual(reading(pool), reading(await readPoolFile(fixture('long.jsonl'))));
+  });
+
+  it('keeps 64-bit integer ids beyond 2^53 exact, as JSONL with string ids does', async () => {
+    const pool = await readPoolFile(encoding('int64-ids.uncompressed.parquet'));
+    const twin = await readPoolFile(encoding('int64-ids.jsonl'));
+    assert.deepEqual(
+      pool.prompts.map((p) => p.id),
+      ['9007199254740993', '9007199254740992'],
+    );
+    assert.deepEqual(ids(pool), [
+      ['9007199254741003', '9007199254741004'],
+      ['9007199254741003', '9007199254741004'],
+    ]);
+    assert.deepEqual(pool.problems, []);
+    assert.deepEqual(counts(pool), { prompts: 2, completions: 4, pairs: 2, records: 4 });
+    assert.deepEqual(reading(pool), reading(twin));
+  });
+
+  it('skips a row whose text is not UTF-8, keeping a real U+FFFD and binary columns', async () => {
+    const file = encoding('invalid-utf8.snappy.parquet');
+    const pool = await readPoolFile(file);
+    assert.deepEqual(where(pool.problems), ['invalid-encoding@3:-']);
+    assert.equal(pool.problems[0]!.severity, 'error');
+    assert.equal(
+      pool.problems[0]!.message,
+      "`completion` (e8) holds bytes that are not UTF-8; row skipped: write the file's text " +
+        'as UTF-8',
+    );
+    // The `blob` column holds bytes that are not UTF-8 in every row: binary, not text.
+    assert.deepEqual(texts(pool), [
+      ['2', 'Seven'],
+      ['Bonjour \uFFFD', 'Salut'],
+    ]);
+    assert.deepEqual(counts(pool), { prompts: 2, completions: 4, pairs: 2, records: 5 });
   });
 
   it('refuses damaged Parquet files with an error naming the file', async () => {
@@ -293,6 +377,19 @@ describe('byte-order marks and CRLF line ends', () => {
     assert.equal(pool.prompts[1]!.completions[2]!.text, 'He said "bonjour",\nthen left.');
     assert.deepEqual(parsePoolText(readFileSync(file, 'utf8'), file), pool);
     assert.deepEqual(parsePoolBytes(readFileSync(file), file), pool);
+  });
+
+  it('names a byte-order mark at the start of a later line, as where two files were joined', () => {
+    const record = (c: string) => JSON.stringify({ prompt: 'Q', completion: c });
+    const text = `\uFEFF${record('a')}\n${record('b')}\n\uFEFF${record('c')}\n${record('d')}\n`;
+    const pool = parsePoolText(text, 'joined.jsonl');
+    assert.deepEqual(where(pool.problems), ['malformed-record@3:-']);
+    assert.equal(
+      pool.problems[0]!.message,
+      'a byte-order mark (U+FEFF) at the start of line 3, where a record should start (two ' +
+        'files joined into one?); record skipped: delete the mark',
+    );
+    assert.deepEqual(texts(pool), [['a', 'b', 'd']]);
   });
 
   it('keeps a CRLF whole when a chunk ends between its CR and LF', async () => {
@@ -393,6 +490,53 @@ describe('bytes that are not UTF-8', () => {
     assert.deepEqual(parsePoolBytes(bytes, file), pool);
   });
 
+  it('reports them between two elements of a JSON array, losing no record', async () => {
+    const record = (c: string) => JSON.stringify({ prompt: 'Q', completion: c });
+    const bytes = Buffer.concat([
+      Buffer.from(`[ ${record('r1')},\n`),
+      Buffer.from([0xff]),
+      Buffer.from(`\n${record('r2')},\n${record('r3')} ]\n`),
+    ]);
+    const path = temp('between.json', bytes);
+    for (const pool of [await readPoolFile(path), parsePoolBytes(bytes, path)]) {
+      assert.deepEqual(where(pool.problems), ['invalid-encoding@2:-']);
+      assert.equal(
+        pool.problems[0]!.message,
+        `bytes that are not UTF-8 (ff) at line 2, byte offset ${bytes.indexOf(0xff)}, between ` +
+          'two records of the array; ignored: save the file as UTF-8',
+      );
+      assert.deepEqual(texts(pool), [['r1', 'r2', 'r3']]);
+      assert.equal(pool.records, 3);
+    }
+  });
+
+  it('names the same line for a CSV row in a gzip CRLF file as its message does', async () => {
+    const rows = [
+      'prompt_id,prompt,completion',
+      '',
+      'p1,Q,"two',
+      'lines"',
+      'p1,Q,b',
+      '',
+      'p1,Q,caf\u00e9',
+      'p1,Q,d',
+    ];
+    const text = rows.join('\r\n') + '\r\n';
+    // é in Latin-1 (e9) on line 7, where its row starts.
+    const bytes = Buffer.from(text, 'latin1');
+    const path = temp('bad-crlf.csv.gz', gzipSync(bytes));
+    const pool = await readPoolFile(path);
+    assert.deepEqual(where(pool.problems), ['invalid-encoding@7:-']);
+    assert.match(
+      pool.problems[0]!.message,
+      / at line 7, byte offset \d+ of the decompressed data;/,
+    );
+    assert.deepEqual(
+      pool.prompts[0]!.completions.map((c) => c.line),
+      [3, 5, 8],
+    );
+  });
+
   it('refuses UTF-16 text, and a Latin-1 file whose every record is skipped', async () => {
     const utf16 = '\uFEFF' + readFileSync(fixture('long.jsonl'), 'utf8');
     const utf16File = temp('utf16.jsonl', Buffer.from(utf16, 'utf16le'));
@@ -404,8 +548,8 @@ describe('bytes that are not UTF-8', () => {
       readPoolFile(latin1File),
       latin1File,
       new RegExp(
-        'no record could be read; 2 records, problems: 2 invalid-encoding; ' +
-          'first: line 2: the row holds bytes that are not UTF-8 \\(e9\\) at line 2,',
+        '^[^ ]*latin1\\.tsv:2: no record could be read; 2 records, problems: 2 invalid-encoding; ' +
+          'first: the row holds bytes that are not UTF-8 \\(e9\\) at line 2,',
       ),
     );
   });

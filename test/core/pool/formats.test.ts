@@ -110,7 +110,7 @@ describe('every shape in every encoding', () => {
     }
   }
 
-  it('numbers lines in JSONL and rows in CSV (header = row 1)', async () => {
+  it('numbers lines in JSONL and CSV (the header on line 1)', async () => {
     const jsonl = await readPoolFile(fixture('long.jsonl'));
     const lines = jsonl.prompts.flatMap((p) => p.completions.map((c) => c.line));
     assert.deepEqual(lines, [1, 2, 3, 4, 5]);

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import {
   PoolError,
   parsePoolText,
@@ -7,7 +11,11 @@ import {
   type Pool,
   type ProblemCode,
 } from '../../../src/core/pool/index';
+import { readNumber } from '../../../src/core/pool/record-fields';
 import { fixture, where } from './helpers';
+
+const dir = mkdtempSync(join(tmpdir(), 'pair-curator-problems-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 const jsonl = (...records: unknown[]) => records.map((r) => JSON.stringify(r)).join('\n');
 
@@ -165,7 +173,7 @@ describe('problems in the other shapes and encodings', () => {
     assert.equal(pool.prompts[0]!.completions.length, 2);
   });
 
-  it('reports CSV rows by row number, the header being row 1', () => {
+  it('reports CSV problems at their lines, the header on line 1', () => {
     const csv = [
       'prompt,completion,score',
       'Q,a,1',
@@ -182,6 +190,121 @@ describe('problems in the other shapes and encodings', () => {
     ]);
     assert.match(pool.problems[1]!.message, /row has 2 cells but the header has 3/);
     assert.equal(pool.prompts[0]!.completions[2]!.text, 'd "quoted" text');
+  });
+
+  it('names the line a CSV or TSV row starts on, past multi-line cells and blanks', async () => {
+    const rows = (separator: string) =>
+      [
+        ['prompt', 'completion', 'score'],
+        [],
+        ['Q', '"first\nsecond\nthird"', '1'],
+        [],
+        [],
+        ['Q', 'b', 'inf'],
+        ['Q', 'c'],
+        ['Q', '"d\n\ne"', '2'],
+        ['Q', '', '3'],
+      ]
+        .map((cells) => cells.join(separator))
+        .join('\n');
+    const expected = [
+      'non-finite-number@8:score',
+      'malformed-record@9:-',
+      'missing-text@13:completion',
+    ];
+    for (const [format, separator] of [
+      ['csv', ','],
+      ['tsv', '\t'],
+    ] as const) {
+      const file = join(dir, `lines.${format}`);
+      writeFileSync(file, rows(separator));
+      const fromText = parsePoolText(rows(separator), file);
+      const fromDisk = await readPoolFile(file);
+      for (const pool of [fromText, fromDisk]) {
+        assert.deepEqual(where(pool.problems), expected, format);
+        assert.deepEqual(
+          pool.prompts[0]!.completions.map((c) => c.line),
+          [3, 8, 10],
+        );
+      }
+    }
+  });
+
+  it('refuses ids beyond 2^53 read from JSON numbers, never merging their prompts', () => {
+    // JSON.parse reads both prompt ids as 9007199254740992.
+    const text = [
+      '{"prompt_id": 9007199254740993, "prompt": "Q", "completion": "a"}',
+      '{"prompt_id": 9007199254740992, "prompt": "Q", "completion": "b"}',
+      '{"prompt_id": "9007199254740993", "prompt": "Q", "completion": "c"}',
+      '{"prompt_id": "9007199254740993", "prompt": "Q", "completion": "d"}',
+      '{"prompt_id": 7, "completion_id": 12345678901234567890, "completion": "e"}',
+      '{"prompt_id": 7, "completion_id": 2.5, "completion": "f"}',
+      '{"prompt_id": 7, "completion_id": 3, "completion": "g"}',
+      '{"prompt_id": 7, "completion_id": "4", "completion": "h"}',
+    ].join('\n');
+    const pool = parsePoolText(text, 'big.jsonl');
+    assert.deepEqual(where(pool.problems), [
+      'malformed-record@1:prompt_id',
+      'malformed-record@2:prompt_id',
+      'malformed-record@5:completion_id',
+      'malformed-record@6:completion_id',
+    ]);
+    assert.equal(
+      pool.problems[0]!.message,
+      '`prompt_id` holds a whole number beyond 2^53 (read as 9007199254740992): ids beyond ' +
+        '2^53 cannot be read exactly from JSON; store them as strings; record skipped',
+    );
+    assert.match(pool.problems[3]!.message, /`completion_id` holds 2\.5, not a whole number/);
+    assert.deepEqual(
+      pool.prompts.map((p) => [p.id, p.completions.map((c) => c.id)]),
+      [
+        ['9007199254740993', ['0', '1']],
+        ['7', ['3', '4']],
+      ],
+    );
+
+    const wide = parsePoolText(
+      jsonl({ prompt: 'Q', completions: ['a', 'b', 'c'], models: [1, 2 ** 60, 3] }),
+      'wide.jsonl',
+    );
+    assert.deepEqual(where(wide.problems), ['malformed-record@1:models.1']);
+    assert.match(wide.problems[0]!.message, /that completion is skipped$/);
+    assert.deepEqual(
+      wide.prompts[0]!.completions.map((c) => c.id),
+      ['1', '3'],
+    );
+  });
+
+  it('reads numbers written as text in decimal notation only', () => {
+    const read = (value: unknown) => {
+      const result = readNumber(value);
+      return result.ok ? result.value : 'refused';
+    };
+    assert.deepEqual(
+      ['4', ' -0.5 ', '+2', '.25', '1e3', '2.5E-1', '7.'].map(read),
+      [4, -0.5, 2, 0.25, 1000, 0.25, 7],
+    );
+    assert.deepEqual(
+      ['0x10', '0b11', '0o7', 'Infinity', '-Infinity', '1_000', '1e', '--1', 'e5'].map(read),
+      Array(9).fill('refused'),
+    );
+
+    const pool = parsePoolText(
+      jsonl(
+        { prompt: 'Q', completion: 'a', score: '0x10' },
+        { prompt: 'Q', completion: 'b', score: '0b11' },
+        { prompt: 'Q', completion: 'c', score: '16' },
+      ),
+      'hex.jsonl',
+    );
+    assert.deepEqual(where(pool.problems), [
+      'non-finite-number@1:score',
+      'non-finite-number@2:score',
+    ]);
+    assert.deepEqual(
+      pool.prompts[0]!.completions.map((c) => c.score),
+      [undefined, undefined, 16],
+    );
   });
 
   it('reports a JSON array element that does not parse, and an unclosed array', () => {
@@ -214,8 +337,8 @@ describe('files with nothing usable', () => {
     const error = poolError(() => parsePoolText(text, 'bad.jsonl'));
     assert.equal(
       error.message,
-      'bad.jsonl: no prompt has two usable completions; 3 records read, problems: ' +
-        '2 missing-text, 2 single-completion; first: line 1: `completion` is empty; record skipped',
+      'bad.jsonl:1: no prompt has two usable completions; 3 records read, problems: ' +
+        '2 missing-text, 2 single-completion; first: `completion` is empty; record skipped',
     );
     assert.equal(error.line, 1);
     assert.equal(error.field, 'completion');
@@ -225,13 +348,41 @@ describe('files with nothing usable', () => {
   it('fails when no record parses', () => {
     const error = poolError(() => parsePoolText('not json\nnor this', 'junk.jsonl'));
     assert.equal(error.code, 'malformed-record');
-    assert.match(error.message, /^junk\.jsonl: no record could be read; 2 records, problems: 2/);
+    assert.match(error.message, /^junk\.jsonl:1: no record could be read; 2 records, problems: 2/);
   });
 
   it('fails on an unknown shape, naming the fields and --map', () => {
     const error = poolError(() => parsePoolText(jsonl({ id: 1, body: 'x' }), 'odd.jsonl'));
     assert.equal(error.code, 'unknown-shape');
     assert.match(error.message, /fields `id`, `body`; name them with --map/);
+  });
+
+  it('names the file once, with the line first when there is one', async () => {
+    const errors = [
+      poolError(() => parsePoolText(jsonl({ prompt: 'Q', completion: '' }), 'one.jsonl')),
+      poolError(() => parsePoolText('not json', 'junk.jsonl')),
+      poolError(() => parsePoolText(jsonl({ id: 1 }), 'odd.jsonl')),
+      poolError(() => parsePoolText('', 'empty.jsonl')),
+    ];
+    const cut = join(dir, 'cut.jsonl.gz');
+    writeFileSync(cut, gzipSync(jsonl({ prompt: 'Q', completion: 'a' })).subarray(0, 20));
+    const failed = await readPoolFile(cut).then(
+      () => assert.fail('expected a PoolError'),
+      (error: unknown) => error,
+    );
+    assert.ok(failed instanceof PoolError);
+    errors.push(failed);
+
+    for (const error of errors) {
+      assert.ok(error instanceof PoolError);
+      const where = error.line === undefined ? error.file : `${error.file}:${error.line}`;
+      assert.ok(error.message.startsWith(`${where}: `), error.message);
+      assert.equal(error.message.split(error.file).length, 2, error.message);
+    }
+    assert.deepEqual(
+      errors.map((e) => e.line),
+      [1, 1, 1, undefined, 1],
+    );
   });
 
   it('fails with the file named when it cannot be read', async () => {
