@@ -1,7 +1,8 @@
 /**
  * Parsing one record's JSON text. Python's `json` and pandas write `NaN` and `Infinity` as bare
  * tokens, which strict JSON rejects; rather than lose the whole record, those tokens are read as
- * the strings "NaN" / "Infinity", which the numeric readers then report as non-finite numbers.
+ * the numbers they name, which every reader then reports: a non-finite score or embedding, an
+ * id that is not a whole number. A string "NaN" stays a string.
  */
 
 /** A parsed value, or why the text is not JSON. */
@@ -9,7 +10,7 @@ export type JsonParse = { ok: true; value: unknown } | { ok: false; reason: stri
 
 const NON_FINITE = /NaN|Infinity/;
 
-/** Parse JSON text, reading bare `NaN`, `Infinity` and `-Infinity` as strings. */
+/** Parse JSON text, reading bare `NaN`, `Infinity` and `-Infinity` as those numbers. */
 export function parseJson(text: string): JsonParse {
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -18,7 +19,7 @@ export function parseJson(text: string): JsonParse {
     if (!NON_FINITE.test(text)) return { ok: false, reason };
 
     try {
-      return { ok: true, value: JSON.parse(quoteNonFinite(text)) };
+      return { ok: true, value: JSON.parse(quoteNonFinite(text), reviveNonFinite) };
     } catch {
       return { ok: false, reason };
     }
@@ -28,6 +29,23 @@ export function parseJson(text: string): JsonParse {
 function shortReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.length > 120 ? `${message.slice(0, 117)}...` : message;
+}
+
+/**
+ * Marks a bare token while it passes through `JSON.parse` as a string: NUL characters cannot
+ * stand unescaped in JSON text, so no string of the file takes this form by accident.
+ */
+const MARK = '\u0000';
+const NUMBERS: Record<string, number> = {
+  NaN: Number.NaN,
+  Infinity: Number.POSITIVE_INFINITY,
+  '-Infinity': Number.NEGATIVE_INFINITY,
+};
+
+function reviveNonFinite(_key: string, value: unknown): unknown {
+  if (typeof value !== 'string' || value.charAt(0) !== MARK) return value;
+  const number = NUMBERS[value.slice(1, -1)];
+  return number === undefined || value.at(-1) !== MARK ? value : number;
 }
 
 const QUOTE = 0x22;
@@ -53,7 +71,7 @@ function quoteNonFinite(text: string): string {
 
     const token = nonFiniteTokenAt(text, i);
     if (token === undefined) continue;
-    out.push(text.slice(start, i), `"${token}"`);
+    out.push(text.slice(start, i), `"\\u0000${token}\\u0000"`);
     i += token.length - 1;
     start = i + 1;
   }

@@ -76,7 +76,7 @@ describe('problems of a streamed file, each with its line and field', () => {
     const message = (code: ProblemCode) => pool.problems.find((p) => p.code === code)!.message;
     assert.equal(
       message('non-finite-number'),
-      '`score` "NaN" is not a finite number; treated as missing',
+      '`score` NaN is not a finite number; treated as missing',
     );
     assert.match(
       message('embedding-dimension'),
@@ -228,6 +228,26 @@ describe('problems in the other shapes and encodings', () => {
         );
       }
     }
+  });
+
+  it('refuses a bare NaN id (pandas writes it for a missing one) rather than merge by it', () => {
+    const text = [
+      '{"prompt_id": NaN, "prompt": "Q1", "completion": "a"}',
+      '{"prompt_id": NaN, "prompt": "Q2", "completion": "b"}',
+      '{"prompt_id": "NaN", "prompt": "Q3", "completion": "c"}',
+      '{"prompt_id": "NaN", "prompt": "Q3", "completion": "d"}',
+    ].join('\n');
+    const pool = parsePoolText(text, 'nan.jsonl');
+    assert.deepEqual(where(pool.problems), [
+      'malformed-record@1:prompt_id',
+      'malformed-record@2:prompt_id',
+    ]);
+    assert.match(pool.problems[0]!.message, /`prompt_id` holds NaN, not a whole number/);
+    // A string "NaN" is an ordinary id.
+    assert.deepEqual(
+      pool.prompts.map((p) => [p.id, p.completions.length]),
+      [['NaN', 2]],
+    );
   });
 
   it('refuses ids beyond 2^53 read from JSON numbers, never merging their prompts', () => {
