@@ -11,7 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { PairPageRequest, PoolSummaryRequest } from '../../src/protocol';
+import {
+  PairPageRequest,
+  type PoolSettings,
+  PoolSummaryRequest,
+  type ServerStartOptions,
+} from '../../src/protocol';
 import { startHarness } from './harness';
 import { longPool } from './pools';
 
@@ -66,44 +71,37 @@ describe('language server with an embeddings endpoint', () => {
     rmSync(cacheDir, { recursive: true, force: true });
   });
 
-  it('refuses the endpoint in an untrusted workspace, before any text leaves', async () => {
-    const h = await startHarness(
-      { dim: 2, featurizer: 'endpoint', embeddings: { url: endpoint.url, model: 'm' } },
-      { cacheDir, trusted: false },
-    );
+  /** Opens the pool under `settings`, expects `refusal` before any request, and a failed analysis. */
+  async function refusedBeforeAnyText(
+    settings: Partial<PoolSettings>,
+    start: ServerStartOptions,
+    refusal: RegExp,
+  ): Promise<void> {
+    const h = await startHarness({ dim: 2, ...settings }, { cacheDir, ...start });
+    const uri = 'file:///refused.pool.jsonl';
     try {
-      h.open('file:///untrusted.pool.jsonl', pool);
-      await assert.rejects(
-        h.client.sendRequest(PoolSummaryRequest.type, { uri: 'file:///untrusted.pool.jsonl' }),
-        /refused in an untrusted workspace/,
-      );
-      assert.equal(endpoint.batches.length, 0);
-      const uri = h.settings.embeddings.url
-        ? 'file:///untrusted.pool.jsonl'
-        : 'file:///unset.pool.jsonl';
+      h.open(uri, pool);
+      await assert.rejects(h.client.sendRequest(PoolSummaryRequest.type, { uri }), refusal);
       assert.equal((await h.analysed(uri)).state, 'failed');
+      assert.equal(endpoint.batches.length, 0);
     } finally {
       h.close();
     }
-  });
+  }
 
-  it('asks for a URL and a model before it asks the endpoint anything', async () => {
-    const h = await startHarness({ dim: 2, featurizer: 'endpoint' }, { cacheDir });
-    try {
-      h.open('file:///unset.pool.jsonl', pool);
-      await assert.rejects(
-        h.client.sendRequest(PoolSummaryRequest.type, { uri: 'file:///unset.pool.jsonl' }),
-        /pairCurator\.embeddings\.url and pairCurator\.embeddings\.model/,
-      );
-      assert.equal(endpoint.batches.length, 0);
-      const uri = h.settings.embeddings.url
-        ? 'file:///untrusted.pool.jsonl'
-        : 'file:///unset.pool.jsonl';
-      assert.equal((await h.analysed(uri)).state, 'failed');
-    } finally {
-      h.close();
-    }
-  });
+  it('refuses the endpoint in an untrusted workspace, before any text leaves', () =>
+    refusedBeforeAnyText(
+      { featurizer: 'endpoint', embeddings: { url: endpoint.url, model: 'm' } },
+      { trusted: false },
+      /refused in an untrusted workspace/,
+    ));
+
+  it('asks for a URL and a model before it asks the endpoint anything', () =>
+    refusedBeforeAnyText(
+      { featurizer: 'endpoint' },
+      {},
+      /pairCurator\.embeddings\.url and pairCurator\.embeddings\.model/,
+    ));
 
   it('embeds each text once, scores with the vectors, and reuses the cache later', async () => {
     const settings = {
