@@ -141,6 +141,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             () => lc.sendRequest(OpenPoolFileRequest.type, { uri: uri.toString() }),
           );
           active.set(uri, true);
+          // Opened again (after a settings change, say): show what the server read this time.
+          panel.refresh(uri.toString());
+          void updateStatus(uri);
         } else {
           const document = await vscode.workspace.openTextDocument(uri);
           const pool = await vscode.languages.setTextDocumentLanguage(document, POOL_LANGUAGE);

@@ -31,7 +31,7 @@ import { budgetCurve, runDesign } from './design-runner';
 import { problemDiagnostics } from './diagnostics';
 import { completionHover, promptLenses } from './lenses-and-hovers';
 import { pairDetail, pairPage, scoreHistogram } from './pair-table';
-import { type PoolEntry, PoolStore } from './pool-store';
+import { EmbeddingCancelled, type PoolEntry, PoolStore } from './pool-store';
 import { normaliseSettings, SettingsSource } from './settings';
 import { runWhatIf } from './what-if-runner';
 
@@ -115,7 +115,11 @@ export function startServer(connection: Connection): void {
    * cancel) or awaited; nothing for the featurizers that need no model. The endpoint is refused
    * in an untrusted workspace: a workspace's settings must not send its texts elsewhere.
    */
-  async function ensureFeatures(entry: PoolEntry, current: PoolSettings): Promise<void> {
+  async function ensureFeatures(
+    entry: PoolEntry,
+    current: PoolSettings,
+    retry = false,
+  ): Promise<void> {
     if (current.featurizer === 'endpoint') {
       if (!trusted) {
         throw new ResponseError(
@@ -137,6 +141,7 @@ export function startServer(connection: Connection): void {
     let shown = -1;
     try {
       await store.embed(entry, current, {
+        retry,
         ...(cacheDir ? { cacheDir } : {}),
         // Small batches: between two batches the server answers the editor's other requests.
         use: { batchSize: 4 },
@@ -172,6 +177,9 @@ export function startServer(connection: Connection): void {
         },
       });
     } catch (error) {
+      if (error instanceof EmbeddingCancelled) {
+        throw new ResponseError(ErrorCodes.InvalidRequest, error.message);
+      }
       throw new ResponseError(ErrorCodes.InvalidRequest, `Embedding failed: ${message(error)}`);
     } finally {
       finished = true;
@@ -254,6 +262,17 @@ export function startServer(connection: Connection): void {
     settings.clear();
     store.invalidateResults();
     for (const document of documents.all()) schedule(document.uri, 0);
+    // Pools read from disk are read again on their next request; tell the client to ask.
+    for (const entry of store.all()) {
+      if (entry.source !== 'disk') continue;
+      quietly(
+        connection.sendNotification(PoolChangedNotification.type, {
+          uri: entry.uri,
+          version: entry.version,
+          state: 'ready',
+        }),
+      );
+    }
   });
 
   /** The current entry of a pool: an open document, or a file read from disk before. */
@@ -268,11 +287,11 @@ export function startServer(connection: Connection): void {
     );
   }
 
-  async function summaryOf(entry: PoolEntry): Promise<PoolSummary> {
+  async function summaryOf(entry: PoolEntry, retry = false): Promise<PoolSummary> {
     const current = await settingsFor(entry.uri);
     const pool = entry.pool;
     if (!pool) throw new ResponseError(ErrorCodes.InvalidParams, entry.failure ?? 'Empty pool.');
-    await ensureFeatures(entry, current);
+    await ensureFeatures(entry, current, retry);
     const scores = store.scores(entry, current);
     const prepared = store.prepared(entry, current);
     const histogram = scoreHistogram(scores.scores);
@@ -345,7 +364,7 @@ export function startServer(connection: Connection): void {
     const entry = await store.fromDisk(uri, await settingsFor(uri), controller.signal);
     log.info(`pool read from disk uri=${uri} ms=${Date.now() - started}`);
     publish(entry);
-    return summaryOf(entry);
+    return summaryOf(entry, true);
   });
 
   connection.onRequest(PairPageRequest.type, async (params) => {
@@ -376,7 +395,7 @@ export function startServer(connection: Connection): void {
         `method=${current.method} dim=${current.dim} seed=${current.seed}`,
     );
     const started = Date.now();
-    await ensureFeatures(entry, current);
+    await ensureFeatures(entry, current, true);
     const result = await runDesign(store, entry, current, params.format, token, progress);
     const { summary } = result;
     log.info(

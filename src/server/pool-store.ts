@@ -125,12 +125,27 @@ function failedEntry(base: Omit<PoolEntry, 'pool' | 'problems'>, error: unknown)
   return { ...base, pool: undefined, problems: [problem], failure: message };
 }
 
+/** The curator cancelled the embedding of a pool; it starts again only when asked. */
+export class EmbeddingCancelled extends Error {
+  constructor() {
+    super(
+      'Embedding was cancelled; run a design, "Open as Pool" or change a setting to start it again.',
+    );
+    this.name = 'EmbeddingCancelled';
+  }
+}
+
 /** Parsed pools and their derived results, one entry per URI, cached per version. */
 export class PoolStore {
   private readonly entries = new Map<string, PoolEntry>();
 
   get(uri: string): PoolEntry | undefined {
     return this.entries.get(uri);
+  }
+
+  /** Every entry, documents and pools read from disk. */
+  all(): PoolEntry[] {
+    return [...this.entries.values()];
   }
 
   delete(uri: string): void {
@@ -227,15 +242,20 @@ export class PoolStore {
     settings: PoolSettings,
     options: Omit<EmbedPoolOptions, 'featurizer' | 'signal'> & {
       onStart?: (abort: AbortController) => void;
+      /** Start again after a failed or cancelled run (a curator's explicit request). */
+      retry?: boolean;
     } = {},
   ): Promise<void> {
     if (!usesTextModel(settings) || !entry.pool) return;
     const key = embeddingKey(settings);
     if (entry.embeddings?.key === key) return;
-    if (entry.embeddingFailure?.key === key) throw entry.embeddingFailure.error;
+    if (entry.embeddingFailure?.key === key) {
+      if (!options.retry) throw entry.embeddingFailure.error;
+      entry.embeddingFailure = undefined;
+    }
     if (entry.embedding?.key !== key) {
       const abort = new AbortController();
-      const { onStart, ...rest } = options;
+      const { onStart, retry: _retry, ...rest } = options;
       const endpoint = { url: settings.embeddings.url, model: settings.embeddings.model };
       const done = embedPool(entry.pool, {
         ...rest,
@@ -254,12 +274,19 @@ export class PoolStore {
         },
         (error: unknown) => {
           if (entry.embedding?.done === done) entry.embedding = undefined;
-          // A cancelled run is not a failure: the next request may start it again.
-          if (!abort.signal.aborted) entry.embeddingFailure = { key, error };
+          // A cancelled run stays cancelled: requests that were waiting for it (the panel's)
+          // must not start it again behind the curator's back; an explicit one may.
+          const cause = abort.signal.aborted ? new EmbeddingCancelled() : error;
+          entry.embeddingFailure = { key, error: cause };
         },
       );
     }
-    await entry.embedding.done;
+    try {
+      await entry.embedding.done;
+    } catch (error) {
+      // The run's own handler (registered first) has recorded why, cancellation included.
+      throw entry.embeddingFailure?.key === key ? entry.embeddingFailure.error : error;
+    }
   }
 
   /** Features and pair indexing of the entry's pool for these settings. */

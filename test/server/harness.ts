@@ -38,6 +38,8 @@ export interface Harness {
   open(uri: string, text: string, version?: number): void;
   change(uri: string, text: string, version: number): void;
   lensRefreshes: number;
+  /** Tokens of the progress the server created itself (text embedding runs), in order. */
+  progressTokens: (number | string)[];
   /** The analysis outcome the server announced for a document, once it has. */
   analysed(uri: string): Promise<PoolChangedParams>;
   close(): void;
@@ -67,6 +69,7 @@ export async function startHarness(
     client,
     settings: { ...DEFAULT_POOL_SETTINGS, ...settings },
     lensRefreshes: 0,
+    progressTokens: [],
     diagnostics(uri, version) {
       return new Promise((resolve) => {
         const check = () => {
@@ -124,7 +127,9 @@ export async function startHarness(
     for (const wake of waiters.splice(0)) wake();
   });
   // Server-made progress (text embedding runs): accepted, shown nowhere.
-  client.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+  client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
+    harness.progressTokens.push(token);
+  });
   client.onRequest(ConfigurationRequest.type, (params) =>
     params.items.map(() => ({ ...harness.settings })),
   );

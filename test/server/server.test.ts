@@ -357,6 +357,30 @@ describe('language server', () => {
     h.settings.map = {};
   });
 
+  it(
+    'tells the client to ask again about a pool read from disk when settings change',
+    { timeout: 10000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'pair-curator-'));
+      try {
+        const path = join(dir, 'disk.pool.jsonl');
+        await writeFile(path, longPool(3, 4, 6, 3));
+        const uri = pathToFileURL(path).toString();
+        const before = await h.client.sendRequest(OpenPoolFileRequest.type, { uri });
+        assert.equal(before.dim, 6);
+
+        h.settings.dim = 2;
+        await h.client.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+        assert.equal((await h.analysed(uri)).state, 'ready');
+        const after = await h.client.sendRequest(PoolSummaryRequest.type, { uri });
+        assert.equal(after.dim, 2);
+      } finally {
+        h.settings.dim = 8;
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
   it('answers a pool that is not open with an error naming what to do', async () => {
     await assert.rejects(
       h.client.sendRequest(PoolSummaryRequest.type, { uri: 'file:///nowhere.pool.jsonl' }),

@@ -11,17 +11,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { WorkDoneProgressCancelNotification } from 'vscode-languageserver-protocol/node';
+
 import {
   PairPageRequest,
   type PoolSettings,
   PoolSummaryRequest,
+  RunDesignRequest,
   type ServerStartOptions,
 } from '../../src/protocol';
 import { startHarness } from './harness';
 import { longPool } from './pools';
 
 /** An OpenAI-compatible embeddings server: 3-dimensional vectors from each text's characters. */
-async function startEndpoint() {
+async function startEndpoint(delayMs = 0) {
   const batches: string[][] = [];
   const server = createServer((request, response) => {
     let body = '';
@@ -40,8 +43,10 @@ async function startEndpoint() {
           [0, 0, 0],
         ),
       }));
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ data }));
+      setTimeout(() => {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ data }));
+      }, delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -147,5 +152,54 @@ describe('language server with an embeddings endpoint', () => {
       second.close();
     }
     assert.equal(endpoint.batches.flat().length, completions, 'no request the second time');
+  });
+});
+
+describe('cancelling an embedding', () => {
+  it('sends nothing more, is not restarted by waiting requests, and restarts for a design', async () => {
+    const slow = await startEndpoint(200);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'pair-curator-cache-'));
+    const h = await startHarness(
+      { dim: 2, budget: 3, featurizer: 'endpoint', embeddings: { url: slow.url, model: 'm' } },
+      { cacheDir },
+    );
+    const uri = 'file:///cancelled.pool.jsonl';
+    try {
+      h.open(uri, longPool(10, 10, 2, 5));
+      const started = Date.now();
+      while (slow.batches.length === 0 || h.progressTokens.length === 0) {
+        assert.ok(Date.now() - started < 10000, 'the embedding never started');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await h.client.sendNotification(WorkDoneProgressCancelNotification.type, {
+        token: h.progressTokens[0]!,
+      });
+      const analysis = await h.analysed(uri);
+      assert.equal(analysis.state, 'failed');
+      assert.match(analysis.message ?? '', /Embedding was cancelled/);
+      const sent = slow.batches.length;
+      assert.ok(sent < 4, `${sent} of 4 batches sent before the cancel took effect`);
+
+      // The panel's requests are answered with the cancellation, and start nothing.
+      await assert.rejects(
+        h.client.sendRequest(PoolSummaryRequest.type, { uri }),
+        /Embedding was cancelled/,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(slow.batches.length, sent);
+
+      // A design is the curator asking again: the embedding runs to the end.
+      const result = await h.client.sendRequest(RunDesignRequest.type, {
+        uri,
+        settings: { budget: 3 },
+        format: 'jsonl',
+      });
+      assert.equal(result.summary.chosen, 3);
+      assert.equal(new Set(slow.batches.flat()).size, 100);
+    } finally {
+      h.close();
+      await slow.close();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });
