@@ -255,7 +255,8 @@ export class PoolStore {
     }
     if (entry.embedding?.key !== key) {
       const abort = new AbortController();
-      const { onStart, retry: _retry, ...rest } = options;
+      const { onStart, retry, ...rest } = options;
+      void retry; // consumed above: the run itself does not take it
       const endpoint = { url: settings.embeddings.url, model: settings.embeddings.model };
       const done = embedPool(entry.pool, {
         ...rest,

@@ -1,4 +1,9 @@
-import type { Connection } from 'vscode-languageserver';
+import {
+  type Connection,
+  MessageType,
+  ShowMessageNotification,
+  type ShowMessageParams,
+} from 'vscode-languageserver';
 
 import { MAPPED_FIELDS, type ReadOptions } from '../core/pool/pool';
 import { DEFAULT_POOL_SETTINGS, type PoolSettings } from '../protocol';
@@ -57,6 +62,24 @@ function fieldMap(value: unknown): Record<string, string> {
   return map;
 }
 
+/** What `fieldMap` drops from the `pairCurator.map` setting, in words; empty when nothing. */
+export function mapWarnings(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return ['pairCurator.map must be an object such as {"completion": "answers.*.text"}'];
+  }
+  const known = new Set<string>(MAPPED_FIELDS);
+  const warnings: string[] = [];
+  for (const [field, path] of Object.entries(value as Record<string, unknown>)) {
+    if (!known.has(field)) {
+      warnings.push(`"${field}" is not a pool field (${MAPPED_FIELDS.join(', ')})`);
+    } else if (typeof path !== 'string' || path.trim() === '') {
+      warnings.push(`"${field}" must name a field path as text`);
+    }
+  }
+  return warnings;
+}
+
 /** The reading options the settings give: the curator's mapping and shape, if any. */
 export function readOptionsOf(settings: PoolSettings): ReadOptions {
   const options: ReadOptions = {};
@@ -77,11 +100,25 @@ export function readKey(settings: PoolSettings): string {
 export class SettingsSource {
   private cached = new Map<string, Promise<PoolSettings>>();
   supported = false;
+  /** The last warning shown about the settings, so that each is shown once. */
+  private warned = '';
 
   constructor(private readonly connection: Connection) {}
 
   clear(): void {
     this.cached.clear();
+  }
+
+  private warn(warnings: string[]): void {
+    const text =
+      warnings.length > 0
+        ? `Pair Curator ignores part of pairCurator.map: ${warnings.join('; ')}.`
+        : '';
+    if (text === this.warned) return;
+    this.warned = text;
+    if (text === '') return;
+    const shown: ShowMessageParams = { type: MessageType.Warning, message: text };
+    this.connection.sendNotification(ShowMessageNotification.type, shown).catch(() => undefined);
   }
 
   get(uri: string): Promise<PoolSettings> {
@@ -90,7 +127,11 @@ export class SettingsSource {
     if (!settings) {
       settings = this.connection.workspace
         .getConfiguration({ scopeUri: uri, section: 'pairCurator' })
-        .then((raw: unknown) => normaliseSettings((raw ?? {}) as Record<string, unknown>))
+        .then((raw: unknown) => {
+          const values = (raw ?? {}) as Record<string, unknown>;
+          this.warn(mapWarnings(values.map));
+          return normaliseSettings(values);
+        })
         .catch(() => ({ ...DEFAULT_POOL_SETTINGS }));
       this.cached.set(uri, settings);
     }

@@ -16,6 +16,7 @@ import {
   DidChangeTextDocumentNotification,
   ConfigurationRequest,
   CodeLensRefreshRequest,
+  ShowMessageNotification,
   WorkDoneProgressCreateRequest,
 } from 'vscode-languageserver-protocol/node';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
@@ -38,6 +39,8 @@ export interface Harness {
   open(uri: string, text: string, version?: number): void;
   change(uri: string, text: string, version: number): void;
   lensRefreshes: number;
+  /** Messages the server showed the curator (window/showMessage), in order. */
+  messages: string[];
   /** Tokens of the progress the server created itself (text embedding runs), in order. */
   progressTokens: (number | string)[];
   /** The analysis outcome the server announced for a document, once it has. */
@@ -70,6 +73,7 @@ export async function startHarness(
     settings: { ...DEFAULT_POOL_SETTINGS, ...settings },
     lensRefreshes: 0,
     progressTokens: [],
+    messages: [],
     diagnostics(uri, version) {
       return new Promise((resolve) => {
         const check = () => {
@@ -121,6 +125,9 @@ export async function startHarness(
   client.onNotification(PublishDiagnosticsNotification.type, (params) => {
     published.set(params.uri, { version: params.version, diagnostics: params.diagnostics });
     for (const wake of waiters.splice(0)) wake();
+  });
+  client.onNotification(ShowMessageNotification.type, ({ message }) => {
+    harness.messages.push(message);
   });
   client.onNotification(PoolChangedNotification.type, (params) => {
     changed.set(params.uri, params);

@@ -338,7 +338,13 @@ describe('language server', () => {
     const unmapped = await h.diagnostics(uri, 1);
     assert.match(JSON.stringify(unmapped), /cannot tell the pool's shape/);
 
-    h.settings.map = { prompt: 'q', completion: 'reply', score: 'grade' };
+    h.settings.map = {
+      prompt: 'q',
+      completion: 'reply',
+      score: 'grade',
+      completions: 'x',
+      cost: 5,
+    } as unknown as Record<string, string>;
     await h.client.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
     const summary = await h.client.sendRequest(PoolSummaryRequest.type, { uri });
     assert.equal(summary.shape, 'long');
@@ -354,6 +360,11 @@ describe('language server', () => {
       mapped = await h.diagnostics(uri, 1);
     }
     assert.deepEqual(mapped, []);
+    // What the setting held that could not be used is said, once, not dropped in silence.
+    const warnings = h.messages.filter((m) => m.includes('pairCurator.map'));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /"completions" is not a pool field/);
+    assert.match(warnings[0]!, /"cost" must name a field path as text/);
     h.settings.map = {};
   });
 
