@@ -127,7 +127,7 @@ export class RecordHandler implements PieceSink {
     if (!this.layout) throw this.unreadable();
 
     const { used, idFields } = this.builder;
-    const mapping = usedMapping(this.layout, used, idFields);
+    const mapping = usedMapping(this.layout, used, idFields, this.options.map);
     return this.builder.finish({
       format: this.format,
       shape: this.layout.shape,

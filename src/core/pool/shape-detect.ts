@@ -166,8 +166,11 @@ export function usedMapping(
   layout: Layout,
   used: ReadonlySet<MappedField>,
   idFields: ReadonlySet<string>,
+  given: FieldMapping = {},
 ): FieldMapping {
-  const mapping: FieldMapping = {};
+  // What the curator named is stated even where no record held a usable value: the problems
+  // then say why, and the statement does not hide the field that was asked for.
+  const mapping: FieldMapping = { ...given };
   if (used.has('prompt_id')) mapping.prompt_id = layout.promptId;
   if (used.has('prompt')) mapping.prompt = describePromptSource(layout.prompt);
 

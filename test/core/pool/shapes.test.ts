@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
+  describeReading,
   PoolError,
   parsePoolText,
   readPoolFile,
@@ -77,6 +78,18 @@ describe('--map with nested paths', () => {
     const pool = parsePoolText(text, 'm.jsonl', { map: { prompt: 'q', completion: 'outs' } });
     assert.equal(pool.shape, 'wide');
     assert.deepEqual(ids(pool), [['0', '1', '2']]);
+  });
+
+  it('states a mapped field even when no record held a usable value in it', () => {
+    const text = jsonl({ q: 'Q', outs: ['a', 'b', 'c'] });
+    const map = { prompt: 'q', completion: 'outs', score: 'outs.*' };
+    const pool = parsePoolText(text, 'm.jsonl', { map });
+    assert.equal(pool.mapping.score, 'outs.*');
+    assert.match(describeReading(pool), /, score = outs\.\*/);
+    assert.deepEqual(
+      pool.problems.map((p) => p.code),
+      ['non-finite-number', 'non-finite-number', 'non-finite-number'],
+    );
   });
 });
 
