@@ -1,5 +1,7 @@
 import type { FeatureOptions } from '../core/features/feature-matrix';
 import {
+  API_KEY_VARIABLE,
+  checkApiKey,
   embeddingsUrl,
   embedPool,
   type EmbeddingRun,
@@ -12,7 +14,7 @@ import { terminalProgress } from './progress';
 type Values = Record<string, string | boolean | string[] | undefined>;
 
 /** The environment variable the endpoint's API key is read from unless `--embeddings-key-env`. */
-export const DEFAULT_KEY_VARIABLE = 'PAIR_CURATOR_EMBEDDINGS_KEY';
+export const DEFAULT_KEY_VARIABLE = API_KEY_VARIABLE;
 
 /** The help lines of the featurizer options, in every command's help. */
 export const FEATURIZER_HELP = `
@@ -117,14 +119,27 @@ function embeddingSettings(
     throw new UsageError(`--embeddings-url: ${(error as Error).message}`);
   }
   const keyVariable = (values['embeddings-key-env'] as string | undefined) ?? DEFAULT_KEY_VARIABLE;
-  const apiKey = process.env[keyVariable];
-  if (values['embeddings-key-env'] !== undefined && !apiKey) {
+  const raw = process.env[keyVariable];
+  if (values['embeddings-key-env'] !== undefined && !raw) {
     throw new UsageError(`--embeddings-key-env names ${keyVariable}, which is not set`);
+  }
+  let apiKey: string | undefined;
+  try {
+    apiKey = checkApiKey(raw, keyVariable);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
   const timeout = numberOption(values, 'embeddings-timeout', 60, 0.001, 3600);
   return {
     featurizer,
-    endpoint: { url, model, apiKey: apiKey || undefined, batchSize, timeoutMs: timeout * 1000 },
+    endpoint: {
+      url,
+      model,
+      apiKey,
+      apiKeyVariable: keyVariable,
+      batchSize,
+      timeoutMs: timeout * 1000,
+    },
     ...cache,
   };
 }

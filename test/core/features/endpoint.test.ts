@@ -106,6 +106,111 @@ test('the URL: a server gets /v1/embeddings, a /v1 base /embeddings, a full rout
   assert.throws(() => embeddingsUrl('http://user:secret@host/v1'), /holds credentials/);
 });
 
+test('a URL that does not parse is quoted without user, password or query', () => {
+  const cases = [
+    ['http://curator:URLPASSW0RD@127.0.0.1:99999', 'http://***@127.0.0.1:99999'],
+    ['http://curator@127.0.0.1:99999/v1', 'http://***@127.0.0.1:99999/v1'],
+    ['https://curator:p@ss:URLPASSW0RD@host:99999/v1', 'https://***@host:99999/v1'],
+    ['http://127.0.0.1:99999/v1?key=URLPASSW0RD', 'http://127.0.0.1:99999/v1?***'],
+    ['http://curator:pass?URLPASSW0RD@host:99999', 'http://***@host:99999'],
+  ];
+  for (const [given, quoted] of cases) {
+    assert.throws(
+      () => embeddingsUrl(given),
+      (error: Error) => {
+        assert.equal(
+          error.message,
+          `The embeddings URL '${quoted}' is not a URL; give ` + 'http(s)://host:port',
+        );
+        assert.ok(!/curator|URLPASSW0RD/.test(error.message), error.message);
+        return true;
+      },
+    );
+  }
+  assert.throws(
+    () => embeddingsUrl('curator:URLPASSW0RD@127.0.0.1:99999'),
+    (error: Error) => {
+      assert.equal(
+        error.message,
+        "The embeddings URL must use http or https, got '***@127.0.0.1:99999'",
+      );
+      return true;
+    },
+  );
+});
+
+test('an API key a header cannot carry is refused before any request, never quoted', async () => {
+  const server = await startServer([embeddings(2)]);
+  try {
+    const pool = makePool([[{ text: 'one' }, { text: 'two' }]]);
+    for (const apiKey of ['SECRET\nLINE2', 'SECRET\u0007BELL', 'SECRET\u00e9', '   ', '\t\n']) {
+      const options = { url: server.url, model: 'm', apiKey };
+      const refused = (error: Error) => {
+        assert.ok(!(error instanceof TypeError), error.message);
+        assert.match(error.message, /^The API key in PAIR_CURATOR_EMBEDDINGS_KEY /);
+        assert.ok(!error.message.includes('SECRET'), error.message);
+        return true;
+      };
+      assert.throws(() => createEndpointEmbedder(options), refused);
+      const warnings: string[] = [];
+      await assert.rejects(
+        embedPool(pool, {
+          featurizer: 'endpoint',
+          endpoint: options,
+          cache: false,
+          warn: (message) => warnings.push(message),
+        }),
+        refused,
+      );
+      assert.deepEqual(warnings, []);
+    }
+    assert.throws(
+      () =>
+        createEndpointEmbedder({
+          url: server.url,
+          model: 'm',
+          apiKey: ' ',
+          apiKeyVariable: 'MY_KEY',
+        }),
+      /^EndpointError: The API key in MY_KEY is blank/,
+    );
+    assert.equal(server.received.length, 0, 'nothing was sent');
+
+    await embedAll({ url: server.url, model: 'm', apiKey: '  sk-trimmed\n' }, ['x']);
+    assert.equal(server.received[0].headers.authorization, 'Bearer sk-trimmed');
+  } finally {
+    await server.close();
+  }
+});
+
+test('the key is masked in every message and warning, whatever quotes it', async () => {
+  const apiKey = 'sk-"quoted"\\key';
+  const echo = (request: Received) => request.headers.authorization!.slice('Bearer '.length);
+  const server = await startServer([
+    (request, response) => json(response, 503, { error: `bad key ${echo(request)}` }),
+    (request, response) =>
+      json(response, 200, {
+        data: [{ index: 0, embedding: [`Bearer ${echo(request)}`] }],
+      }),
+  ]);
+  try {
+    const warnings: string[] = [];
+    await assert.rejects(
+      embedAll({ url: server.url, model: 'm', apiKey }, ['x'], (message) => warnings.push(message)),
+      (error: Error) => {
+        assert.match(error.message, /embedding 0 has "Bearer \[key\]" at position 0/);
+        assert.ok(!error.message.includes('quoted'), error.message);
+        return true;
+      },
+    );
+    assert.equal(server.received[0].headers.authorization, `Bearer ${apiKey}`);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /HTTP 503: \{"error":"bad key \[key\]"\}; retrying/);
+  } finally {
+    await server.close();
+  }
+});
+
 test('texts go in batches with the model and key; vectors return in input order', async () => {
   const server = await startServer([embeddings(4)]);
   try {
@@ -267,13 +372,19 @@ test('malformed answers fail with what is wrong, and are not retried', async () 
             { index: 1, embedding: [1, 2] },
           ],
         }),
-      /embedding 0 has null at position 1/,
+      /embedding 0 has null at position 1, not a number$/,
     ],
     [
       'overflow',
       (_, r) =>
         json(r, 200, '{"data":[{"index":0,"embedding":[1,1e39]},{"index":1,"embedding":[1,2]}]}'),
-      /embedding 0 has 1e\+39 at position 1/,
+      /embedding 0 has 1e\+39 at position 1, which does not fit a 32-bit float/,
+    ],
+    [
+      'overflow, negative',
+      (_, r) =>
+        json(r, 200, '{"data":[{"index":0,"embedding":[-2.03e299]},{"index":1,"embedding":[1]}]}'),
+      /embedding 0 has -2\.03e\+299 at position 0, which does not fit a 32-bit float/,
     ],
     [
       'base64',
@@ -370,6 +481,70 @@ test('embedPool via an endpoint: cached on the second run; the key is stored now
     const bytes = readFileSync(second.cache.file!).toString('latin1');
     assert.ok(!bytes.includes('sk-777') && !bytes.includes('token=abc'));
   } finally {
+    await server.close();
+  }
+});
+
+test('endpoints differing only in the query keep apart; the cache holds no URL', async () => {
+  const server = await startServer([embeddings(3)]);
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'pair-curator-endpoint-query-'));
+    const pool = makePool([[{ text: 'first answer' }, { text: 'second answer' }]]);
+    pool.file = join(dir, 'pool.jsonl');
+    const run = (query: string) =>
+      embedPool(pool, {
+        featurizer: 'endpoint',
+        endpoint: { url: `${server.url}/v1/embeddings?api-version=${query}`, model: 'bge' },
+      });
+    const first = await run('2024-01-01');
+    const other = await run('2024-06-01');
+    assert.equal(other.cache.hits, 0, 'another query, another cache');
+    assert.notEqual(other.cache.file, first.cache.file);
+    assert.equal(server.received.length, 2);
+    const again = await run('2024-01-01');
+    assert.equal(again.cache.hits, 2);
+    assert.equal(server.received.length, 2);
+
+    const host = new URL(server.url).host;
+    for (const file of [first.cache.file!, other.cache.file!]) {
+      const bytes = readFileSync(file).toString('latin1');
+      for (const secret of ['api-version', '2024-0', host, '/v1/embeddings']) {
+        assert.ok(!bytes.includes(secret), `${secret} stored in ${file}`);
+      }
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+test('the CLI refuses a key a header cannot carry as bad usage, naming the variable', async () => {
+  const server = await startServer([embeddings(2)]);
+  const dir = mkdtempSync(join(tmpdir(), 'pair-curator-endpoint-key-'));
+  const pool = join(dir, 'tiny.pool.jsonl');
+  const lines = ['a', 'b', 'c', 'd'].map((text, j) =>
+    JSON.stringify({ prompt_id: `p${j >> 1}`, prompt: 'q', completion: text }),
+  );
+  writeFileSync(pool, `${lines.join('\n')}\n`);
+  let err = '';
+  const io = { out: () => {}, err: (t: string) => (err += `${t}\n`) };
+  const args = ['design', pool, '--budget', '1', '--featurizer', 'endpoint'];
+  const endpoint = ['--embeddings-url', server.url, '--embeddings-model', 'm'];
+  const saved = process.env.PAIR_CURATOR_EMBEDDINGS_KEY;
+  try {
+    process.env.PAIR_CURATOR_TEST_KEY = 'SECRET\nLINE2';
+    const named = [...endpoint, '--embeddings-key-env', 'PAIR_CURATOR_TEST_KEY'];
+    assert.equal(await main([...args, ...named], io), 2);
+    assert.match(err, /The API key in PAIR_CURATOR_TEST_KEY holds a line break/);
+
+    process.env.PAIR_CURATOR_EMBEDDINGS_KEY = '   ';
+    assert.equal(await main([...args, ...endpoint], io), 2);
+    assert.match(err, /The API key in PAIR_CURATOR_EMBEDDINGS_KEY is blank/);
+    assert.ok(!err.includes('SECRET') && !err.includes('Bearer'), err);
+    assert.equal(server.received.length, 0);
+  } finally {
+    delete process.env.PAIR_CURATOR_TEST_KEY;
+    if (saved === undefined) delete process.env.PAIR_CURATOR_EMBEDDINGS_KEY;
+    else process.env.PAIR_CURATOR_EMBEDDINGS_KEY = saved;
     await server.close();
   }
 });

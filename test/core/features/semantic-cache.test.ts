@@ -118,6 +118,123 @@ test('a corrupt, truncated or foreign cache file: a warning, then rewritten', as
   }
 });
 
+test('a changed byte in the keys or vectors fails the checksum: a warning, then rewritten', async () => {
+  const { pool } = setUp();
+  const embedder = fakeEmbedder();
+  const first = await embedPool(pool, { featurizer: 'use', embedder });
+  const file = first.cache.file!;
+  const good = readFileSync(file);
+  const bodyAt = 12 + good.readUInt32LE(8);
+
+  for (const [label, at] of [
+    ['a key', bodyAt + 3],
+    ['a vector', good.length - 2],
+  ] as const) {
+    const bytes = Buffer.from(good);
+    bytes[at] ^= 0x10;
+    writeFileSync(file, bytes);
+    const warnings: string[] = [];
+    const run = await embedPool(pool, {
+      featurizer: 'use',
+      embedder,
+      warn: (message) => warnings.push(message),
+    });
+    assert.equal(run.cache.hits, 0, label);
+    assert.deepEqual(warnings.length, 1, label);
+    assert.match(warnings[0], /: it is damaged \(its checksum does not match\); it will be/, label);
+    assert.deepEqual(run.rows, first.rows, label);
+    assert.deepEqual(readFileSync(file), good, `${label}: rewritten`);
+  }
+});
+
+test('a file of the format before checksums is outdated: a warning, then rewritten', async () => {
+  const { pool } = setUp();
+  const embedder = fakeEmbedder();
+  const first = await embedPool(pool, { featurizer: 'use', embedder });
+  const file = first.cache.file!;
+  const good = readFileSync(file);
+  const headerBytes = good.readUInt32LE(8);
+  const header = JSON.parse(good.subarray(12, 12 + headerBytes).toString('utf8'));
+  const old = Buffer.from(
+    JSON.stringify({
+      version: 1,
+      featurizer: 'use',
+      identity: embedder.identity,
+      model: embedder.model,
+      dim: header.dim,
+      count: header.count,
+    }),
+  );
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(old.length);
+  writeFileSync(
+    file,
+    Buffer.concat([good.subarray(0, 8), length, old, good.subarray(12 + headerBytes)]),
+  );
+  const warnings: string[] = [];
+  const run = await embedPool(pool, {
+    featurizer: 'use',
+    embedder,
+    warn: (message) => warnings.push(message),
+  });
+  assert.equal(run.cache.hits, 0);
+  assert.match(warnings.join('\n'), /it is of format version 1, not 2; it will be rewritten/);
+  assert.deepEqual(readFileSync(file), good);
+  assert.ok(!good.toString('latin1').includes(embedder.identity), 'the identity as a hash only');
+});
+
+test("runs sharing a cache folder keep each other's vectors", async () => {
+  const { dir, pool } = setUp();
+  const other = makePool([[{ text: 'Another pool.' }, { text: 'Its second answer.' }]]);
+  other.file = join(dir, 'other.jsonl');
+  const cacheDir = join(dir, 'shared-cache');
+
+  // The second run opens the cache, then waits while the first embeds and saves.
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const slow = fakeEmbedder();
+  const waiting: TextEmbedder = {
+    ...slow,
+    embed: async (texts, context) => {
+      await gate;
+      return slow.embed(texts, context);
+    },
+  };
+  let opened!: () => void;
+  const started = new Promise<void>((resolve) => (opened = resolve));
+  const second = embedPool(other, {
+    featurizer: 'use',
+    embedder: waiting,
+    cacheDir,
+    progress: (done) => done === 0 && opened(),
+  });
+  await started;
+  await embedPool(pool, { featurizer: 'use', embedder: fakeEmbedder(), cacheDir });
+  release();
+  await second;
+
+  const cache = await FeatureCache.open(cacheDir, fakeEmbedder());
+  assert.equal(cache.size, 8, 'six vectors of one pool, two of the other');
+  const embedder = fakeEmbedder();
+  const both = makePool(
+    [...pool.prompts, ...other.prompts].map((p) => p.completions.map(({ text }) => ({ text }))),
+  );
+  both.file = join(dir, 'both.jsonl');
+  const run = await embedPool(both, { featurizer: 'use', embedder, cacheDir });
+  assert.equal(run.cache.hits, 8);
+  assert.equal(embedder.calls.length, 0);
+
+  const one = await FeatureCache.open(cacheDir, fakeEmbedder());
+  const two = await FeatureCache.open(cacheDir, fakeEmbedder());
+  one.set(cacheKey('fake\nv1', 'only in one'), new Float32Array(6).fill(1));
+  two.set(cacheKey('fake\nv1', 'only in two'), new Float32Array(6).fill(2));
+  await one.save();
+  await two.save();
+  const after = await FeatureCache.open(cacheDir, fakeEmbedder());
+  assert.equal(after.size, 10);
+  assert.deepEqual([...after.get(cacheKey('fake\nv1', 'only in one'))!], new Array(6).fill(1));
+});
+
 test('the cache holds hashes and numbers only: no text, no key', async () => {
   const { pool } = setUp();
   const run = await embedPool(pool, { featurizer: 'use', embedder: fakeEmbedder() });

@@ -4,6 +4,7 @@
  * Requests go one batch at a time, each with a timeout; 429, 5xx and network failures are
  * retried with exponential backoff, other statuses fail at once.
  */
+import { createHash } from 'node:crypto';
 import { throwIfAborted } from '../../design/cooperative';
 import type { BatchContext, TextEmbedder } from './text-embedder';
 
@@ -18,6 +19,8 @@ export interface EndpointOptions {
   model: string;
   /** Sent as `Authorization: Bearer <key>`; never logged, cached or reported. */
   apiKey?: string;
+  /** The environment variable `apiKey` was read from, named when the key is refused. */
+  apiKeyVariable?: string;
   /** Texts per request (default 32: text-embeddings-inference's largest batch unless told). */
   batchSize?: number;
   /** Time allowed for one request, answer included (default 60,000 ms). */
@@ -38,8 +41,56 @@ export class EndpointError extends Error {
   }
 }
 
+/** The environment variable the API key is read from unless the curator names another. */
+export const API_KEY_VARIABLE = 'PAIR_CURATOR_EMBEDDINGS_KEY';
+
 /** Largest answer read for one batch: 32 texts of 4,096 numbers take about 3 MB. */
 const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The API key as it is sent, or undefined for none (absent or empty). White space around it is
+ * dropped, as HTTP drops it around a header value. A key that is then blank, or that holds a
+ * character a header value cannot carry (a line break, another control character, anything
+ * outside printable ASCII), is refused before any request, naming `variable` and never the key:
+ * fetch would refuse it too, quoting it in its message.
+ */
+export function checkApiKey(
+  key: string | undefined,
+  variable: string = API_KEY_VARIABLE,
+): string | undefined {
+  if (key === undefined || key === '') return undefined;
+  const trimmed = key.trim();
+  if (trimmed === '') {
+    throw new EndpointError(
+      `The API key in ${variable} is blank; set it to the key, or unset it for a server ` +
+        'that needs none',
+    );
+  }
+  if (!/^[\x20-\x7e]+$/.test(trimmed)) {
+    throw new EndpointError(
+      `The API key in ${variable} holds a line break, a control character or a character ` +
+        'outside printable ASCII, which an HTTP header cannot carry; set it to the key alone',
+    );
+  }
+  return trimmed;
+}
+
+/** A scheme and its slashes at the start of a URL. */
+const SCHEME = /^\s*[a-z][a-z\d+.-]*:\/\//i;
+
+/**
+ * `raw`, a URL as the curator typed it, fit to quote in a message: everything before its last
+ * `@` (a user name and password) and its query and fragment (which may carry a key) replaced.
+ */
+export function quotableUrl(raw: string): string {
+  const scheme = SCHEME.exec(raw)?.[0] ?? '';
+  let rest = raw.slice(scheme.length);
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) rest = `***${rest.slice(at)}`;
+  const query = rest.search(/[?#]/);
+  if (query >= 0) rest = `${rest.slice(0, query)}?***`;
+  return scheme + rest;
+}
 
 /**
  * The URL requests go to. A path that ends in `/embeddings` is kept; otherwise `/embeddings` is
@@ -50,10 +101,14 @@ export function embeddingsUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new EndpointError(`The embeddings URL '${raw}' is not a URL; give http(s)://host:port`);
+    throw new EndpointError(
+      `The embeddings URL '${quotableUrl(raw)}' is not a URL; give http(s)://host:port`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EndpointError(`The embeddings URL must use http or https, got ${url.protocol}`);
+    // Without `//`, what parsed as the scheme may be a user name (`user:password@host`).
+    const given = SCHEME.test(raw) ? url.protocol : `'${quotableUrl(raw)}'`;
+    throw new EndpointError(`The embeddings URL must use http or https, got ${given}`);
   }
   if (url.username !== '' || url.password !== '') {
     throw new EndpointError(
@@ -73,17 +128,33 @@ export function displayUrl(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }
 
-/** An OpenAI-compatible endpoint as a `TextEmbedder`. */
+/**
+ * What decides the endpoint's vectors besides the text: the URL and the model. A query
+ * (`?api-version=...`, a deployment) can change the model behind a URL, so it counts too, but
+ * only as a hash: it may carry a key.
+ */
+function endpointIdentity(url: URL, model: string): string {
+  const identity = `endpoint\n${displayUrl(url)}\n${model}`;
+  if (url.search === '') return identity;
+  const query = createHash('sha256').update(`embeddings URL query\n${url.search}`).digest('hex');
+  return `${identity}\nquery sha256 ${query}`;
+}
+
+/**
+ * An OpenAI-compatible endpoint as a `TextEmbedder`. A key a header cannot carry is refused
+ * here, before any request.
+ */
 export function createEndpointEmbedder(options: EndpointOptions): TextEmbedder {
   const url = embeddingsUrl(options.url);
   const model = options.model.trim();
   if (model === '') throw new EndpointError('The embeddings endpoint needs a model name');
+  const apiKey = checkApiKey(options.apiKey, options.apiKeyVariable);
   const shown = displayUrl(url);
   const settings = {
     url,
     shown,
     model,
-    apiKey: options.apiKey === '' ? undefined : options.apiKey,
+    apiKey,
     timeoutMs: options.timeoutMs ?? 60_000,
     retries: options.retries ?? 4,
     retryDelayMs: options.retryDelayMs ?? 500,
@@ -94,14 +165,37 @@ export function createEndpointEmbedder(options: EndpointOptions): TextEmbedder {
     featurizer: 'endpoint',
     model,
     url: shown,
-    identity: `endpoint\n${shown}\n${model}`,
+    identity: endpointIdentity(url, model),
     batchSize: options.batchSize ?? 32,
     embed: async (texts, context) => {
-      const vectors = await requestWithRetries(settings, texts, context, state.dim);
-      state.dim = vectors[0].length;
-      return vectors;
+      // Every message leaves through here, so the key is masked whatever put it there: a
+      // server's answer, fetch's own messages, a network error.
+      const { warn } = context;
+      const masked = { ...context, warn: warn && ((text: string) => warn(maskKey(text, apiKey))) };
+      try {
+        const vectors = await requestWithRetries(settings, texts, masked, state.dim);
+        state.dim = vectors[0].length;
+        return vectors;
+      } catch (error) {
+        throw withoutKey(error, apiKey);
+      }
     },
   };
+}
+
+/** `text` with every occurrence of the key, also as JSON or a URL escapes it, replaced. */
+function maskKey(text: string, key: string | undefined): string {
+  if (key === undefined) return text;
+  const forms = new Set([key, JSON.stringify(key).slice(1, -1), encodeURIComponent(key)]);
+  for (const form of forms) text = text.split(form).join('[key]');
+  return text;
+}
+
+/** The error, or an `EndpointError` of the same message with the key masked when it holds it. */
+function withoutKey(error: unknown, key: string | undefined): unknown {
+  if (key === undefined || !(error instanceof Error)) return error;
+  const message = maskKey(error.message, key);
+  return message === error.message ? error : new EndpointError(message);
 }
 
 type Settings = {
@@ -131,8 +225,8 @@ async function requestWithRetries(
     try {
       const response = await post(settings, texts, context.signal);
       const body = await readBody(response, where);
-      if (response.ok) return parseEmbeddings(body, texts.length, dim, where, settings.apiKey);
-      failure = `HTTP ${response.status}${excerpt(body, settings.apiKey)}`;
+      if (response.ok) return parseEmbeddings(body, texts.length, dim, where);
+      failure = `HTTP ${response.status}${excerpt(body)}`;
       if (response.status !== 429 && response.status < 500) {
         throw new EndpointError(`${where}: ${failure}${hint(response.status)}`);
       }
@@ -214,14 +308,13 @@ export function parseEmbeddings(
   count: number,
   dim: number,
   where: string,
-  secret?: string,
 ): Float32Array[] {
   const fail = (problem: string) => new EndpointError(`${where}: ${problem}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    throw fail(`the answer is not JSON${excerpt(body, secret)}`);
+    throw fail(`the answer is not JSON${excerpt(body)}`);
   }
   const data = (parsed as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) throw fail('the answer has no "data" list of embeddings');
@@ -266,10 +359,19 @@ function vectorOf(
   }
   const vector = new Float32Array(embedding.length);
   for (let j = 0; j < embedding.length; j++) {
-    const value = embedding[j];
-    vector[j] = typeof value === 'number' ? value : NaN;
+    const value: unknown = embedding[j];
+    if (typeof value !== 'number') {
+      const shown = JSON.stringify(value);
+      const quoted = shown.length > 40 ? `${shown.slice(0, 40)}...` : shown;
+      throw fail(`embedding ${index} has ${quoted} at position ${j}, not a number`);
+    }
+    vector[j] = value;
+    // JSON allows any double; the vectors are float32, whose largest magnitude is 3.4e38.
     if (!Number.isFinite(vector[j])) {
-      throw fail(`embedding ${index} has ${JSON.stringify(value)} at position ${j}`);
+      throw fail(
+        `embedding ${index} has ${value} at position ${j}, which does not fit a 32-bit float ` +
+          '(largest 3.4e+38)',
+      );
     }
   }
   return vector;
@@ -289,10 +391,9 @@ function hint(status: number): string {
   return '';
 }
 
-/** A short, single-line quotation of a server's answer, with the key masked if echoed. */
-function excerpt(body: string, secret?: string): string {
-  let text = body.replace(/\s+/g, ' ').trim();
-  if (secret) text = text.split(secret).join('[key]');
+/** A short, single-line quotation of a server's answer (the key is masked where it leaves). */
+function excerpt(body: string): string {
+  const text = body.replace(/\s+/g, ' ').trim();
   if (text === '') return '';
   return `: ${text.length > 200 ? `${text.slice(0, 200)}...` : text}`;
 }

