@@ -8,9 +8,11 @@ import {
   cacheFileName,
   cacheKey,
   embedPool,
+  type EmbeddingRun,
   FeatureCache,
   type TextEmbedder,
 } from '../../../src/core/features/semantic';
+import type { Pool } from '../../../src/core/pool/pool';
 import { makePool } from './helpers';
 
 /** A stand-in model: a vector from the text's character codes, and a log of what it was asked. */
@@ -82,6 +84,33 @@ test('the cache key and file change with the model; another model misses', async
   assert.equal(two.calls.flat().length, 6);
 });
 
+/**
+ * Writes `bytes` over the cache file, runs again, and checks that the file was refused with one
+ * warning matching `warning`, every vector recomputed as before, and the file rewritten whole.
+ */
+async function expectRewritten(
+  setup: { pool: Pool; embedder: ReturnType<typeof fakeEmbedder>; first: EmbeddingRun },
+  bytes: Buffer,
+  warning: RegExp,
+  label: string,
+): Promise<void> {
+  const { pool, embedder, first } = setup;
+  const file = first.cache.file!;
+  const good = readFileSync(file);
+  writeFileSync(file, bytes);
+  const warnings: string[] = [];
+  const run = await embedPool(pool, {
+    featurizer: 'use',
+    embedder,
+    warn: (message) => warnings.push(message),
+  });
+  assert.equal(run.cache.hits, 0, label);
+  assert.equal(warnings.length, 1, label);
+  assert.match(warnings[0], warning, label);
+  assert.deepEqual(run.rows, first.rows, label);
+  assert.deepEqual(readFileSync(file), good, `${label}: rewritten`);
+}
+
 test('a corrupt, truncated or foreign cache file: a warning, then rewritten', async () => {
   const { dir, pool } = setUp();
   const embedder = fakeEmbedder();
@@ -99,22 +128,8 @@ test('a corrupt, truncated or foreign cache file: a warning, then rewritten', as
     ['damaged header', Buffer.concat([good.subarray(0, 12), Buffer.from('}{'), good.subarray(14)])],
     ['another model', foreignBytes],
   ] as const) {
-    writeFileSync(file, bytes);
-    const warnings: string[] = [];
-    const run = await embedPool(pool, {
-      featurizer: 'use',
-      embedder,
-      warn: (message) => warnings.push(message),
-    });
-    assert.equal(run.cache.hits, 0, label);
-    assert.equal(warnings.length, 1, label);
-    assert.match(
-      warnings[0],
-      /^Ignoring the feature cache .*\.features: .*; it will be rewritten$/,
-      label,
-    );
-    assert.deepEqual(run.rows, first.rows, label);
-    assert.deepEqual(readFileSync(file), good, `${label}: rewritten`);
+    const rewritten = /^Ignoring the feature cache .*\.features: .*; it will be rewritten$/;
+    await expectRewritten({ pool, embedder, first }, bytes, rewritten, label);
   }
 });
 
@@ -132,18 +147,8 @@ test('a changed byte in the keys or vectors fails the checksum: a warning, then 
   ] as const) {
     const bytes = Buffer.from(good);
     bytes[at] ^= 0x10;
-    writeFileSync(file, bytes);
-    const warnings: string[] = [];
-    const run = await embedPool(pool, {
-      featurizer: 'use',
-      embedder,
-      warn: (message) => warnings.push(message),
-    });
-    assert.equal(run.cache.hits, 0, label);
-    assert.deepEqual(warnings.length, 1, label);
-    assert.match(warnings[0], /: it is damaged \(its checksum does not match\); it will be/, label);
-    assert.deepEqual(run.rows, first.rows, label);
-    assert.deepEqual(readFileSync(file), good, `${label}: rewritten`);
+    const damaged = /: it is damaged \(its checksum does not match\); it will be/;
+    await expectRewritten({ pool, embedder, first }, bytes, damaged, label);
   }
 });
 
