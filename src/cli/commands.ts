@@ -6,6 +6,7 @@ import { checkOutputs, writeFilesAtomic } from '../core/report/atomic-write';
 import { csvCell, reportInput, reportSkipped } from '../core/report/outputs';
 import { exportTrl } from '../core/report/trl-export';
 import { promises as fs } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import {
   CRITERIA,
   METHODS,
@@ -205,18 +206,27 @@ export async function exportCommand(path: string, values: Values, io: Console): 
   }
 }
 
+/** A labelled pairs file's text, gunzipped when its bytes are gzip (as `design` writes `.gz`). */
 async function readText(path: string): Promise<string> {
   try {
-    return await fs.readFile(path, 'utf8');
+    const bytes = await fs.readFile(path);
+    const gzip = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+    return (gzip ? gunzipSync(bytes) : bytes).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`Cannot read ${path}${code === 'EISDIR' ? ': it is a folder' : ` (${code})`}`);
+    const why =
+      code === 'EISDIR'
+        ? ': it is a folder'
+        : code
+          ? ` (${code})`
+          : `: ${(error as Error).message}`;
+    throw new Error(`Cannot read ${path}${why}`);
   }
 }
 
 /** `--format`, or else the extension of `--out` (`.csv` writes CSV), or else JSON lines. */
 function outputFormat(values: Values): 'jsonl' | 'csv' {
   const out = values.out as string | undefined;
-  const implied = out?.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';
+  const implied = out?.toLowerCase().replace(/\.gz$/, '').endsWith('.csv') ? 'csv' : 'jsonl';
   return choiceOption(values, 'format', ['jsonl', 'csv'] as const, implied);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { preparePool } from '../core/engine';
 import { readPoolFile } from '../core/pool';
-import { writeFilesAtomic } from '../core/report/atomic-write';
+import { checkOutputs, OutputError, writeFilesAtomic } from '../core/report/atomic-write';
 import {
   checkRealPool,
   DEFAULT_REAL_POOL_SETTINGS,
@@ -128,6 +128,19 @@ export async function simulateCommand(
   io: { out(text: string): void; err(text: string): void },
 ): Promise<void> {
   const outDir = values.out as string | undefined;
+  const outputs =
+    outDir === undefined
+      ? []
+      : ['simulate.json', 'simulate.md', 'simulate.svg'].map((name) => join(outDir, name));
+  if (outDir !== undefined) {
+    // Checked before any work, as every command's outputs are: never over the pool.
+    const folder = await fs.stat(outDir).catch(() => undefined);
+    if (folder && !folder.isDirectory()) {
+      throw new OutputError(`--out ${outDir} is a file; simulate writes into a folder`, true);
+    }
+    await fs.mkdir(outDir, { recursive: true });
+    await checkOutputs(outputs, pool);
+  }
   const progress = terminalProgress(values.quiet === true);
   let json: unknown;
   let markdown: string;
@@ -187,11 +200,10 @@ export async function simulateCommand(
 
   if (!values.quiet) io.out(markdown);
   if (outDir === undefined) return;
-  await fs.mkdir(outDir, { recursive: true });
   const written = [
-    [join(outDir, 'simulate.json'), `${JSON.stringify(json, null, 2)}\n`],
-    [join(outDir, 'simulate.md'), markdown],
-    [join(outDir, 'simulate.svg'), svg],
+    [outputs[0], `${JSON.stringify(json, null, 2)}\n`],
+    [outputs[1], markdown],
+    [outputs[2], svg],
   ];
   await writeFilesAtomic(written.map(([path, text]) => ({ path, text })));
   if (!values.quiet) io.out(`Wrote ${written.map(([path]) => path).join('\n      ')}`);

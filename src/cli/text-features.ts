@@ -119,6 +119,13 @@ function embeddingSettings(
     throw new UsageError(`--embeddings-url: ${(error as Error).message}`);
   }
   const keyVariable = (values['embeddings-key-env'] as string | undefined) ?? DEFAULT_KEY_VARIABLE;
+  // A name, never the key: a key passed here by mistake must not be echoed back.
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyVariable)) {
+    throw new UsageError(
+      '--embeddings-key-env takes the name of an environment variable (letters, digits and _), ' +
+        'not the key itself',
+    );
+  }
   const raw = process.env[keyVariable];
   if (values['embeddings-key-env'] !== undefined && !raw) {
     throw new UsageError(`--embeddings-key-env names ${keyVariable}, which is not set`);

@@ -3,6 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
+  lstatSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -10,6 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main, printable } from '../../src/cli/main';
@@ -152,6 +155,21 @@ test('bad usage exits 2 and bad input exits 1, with the file and line named', as
   const badDim = await run(['score', 'x.jsonl', '--dim', '0']);
   assert.equal(badDim.status, 2);
   assert.match(badDim.err, /--dim must be/);
+  const keyAsName = await run([
+    'score',
+    'x.jsonl',
+    '--featurizer',
+    'endpoint',
+    '--embeddings-url',
+    'http://127.0.0.1:9',
+    '--embeddings-model',
+    'm',
+    '--embeddings-key-env',
+    'sk-SECRET-123',
+  ]);
+  assert.equal(keyAsName.status, 2);
+  assert.match(keyAsName.err, /takes the name of an environment variable/);
+  assert.ok(!keyAsName.err.includes('SECRET'), 'a key given as a name is never echoed');
   const stray = await run(['design', 'x.jsonl', '--budget', '3', '--no-cache']);
   assert.equal(stray.status, 2);
   assert.match(stray.err, /--no-cache is an option of --featurizer use or endpoint/);
@@ -206,6 +224,24 @@ test('export turns labelled pairs into a TRL dataset that reads back as prior la
   const report = JSON.parse(readFileSync(join(dir, 'trl.scores-report.json'), 'utf8'));
   assert.equal(report.input.dataset, 'trl-pairs');
   assert.equal(report.input.priorLabels, 4);
+
+  // The same round trip through gzip: a .csv.gz output is gzipped CSV, a .gz pairs file exports.
+  const packed = join(dir, 'pairs.csv.gz');
+  const csv = await run(['design', pool, '--budget', '6', '--dim', '16', '--out', packed]);
+  assert.equal(csv.status, 0, csv.err);
+  assert.match(gunzipSync(readFileSync(packed)).toString('utf8'), /^pair_id,prompt_id,/);
+  writeFileSync(join(dir, 'labelled.jsonl.gz'), gzipSync(`${labelled.join('\n')}\n`));
+  const fromGzip = await run([
+    'export',
+    join(dir, 'labelled.jsonl.gz'),
+    '--out',
+    join(dir, 'trl2.jsonl'),
+  ]);
+  assert.equal(fromGzip.status, 0, fromGzip.err);
+  assert.equal(
+    readFileSync(join(dir, 'trl2.jsonl'), 'utf8'),
+    readFileSync(join(dir, 'trl.jsonl'), 'utf8'),
+  );
 });
 
 test('the built CLI runs as a program', () => {
@@ -318,6 +354,25 @@ test('outputs never land on the pool, even through a link, and are checked befor
   const scoreTwice = await run(['score', pool, '--dim', '2', '--out', same, '--report', same]);
   assert.equal(scoreTwice.status, 2);
   assert.match(scoreTwice.err, /same file/);
+  const empty = await run(['score', pool, '--dim', '2', '--out', '']);
+  assert.equal(empty.status, 2);
+  assert.match(empty.err, /An output path is empty/);
+  // A pipe (as a device would be) is never replaced by a file.
+  const fifo = join(dir, 'pipe');
+  spawnSync('mkfifo', [fifo]);
+  const intoPipe = await run(['score', pool, '--dim', '2', '--out', fifo]);
+  assert.equal(intoPipe.status, 2);
+  assert.match(intoPipe.err, /not a regular file/);
+  assert.ok(lstatSync(fifo).isFIFO());
+  // simulate's outputs too: a folder holding the pool under an output's name is refused.
+  const simFolder = join(dir, 'sim');
+  mkdirSync(simFolder);
+  const simPool = join(simFolder, 'simulate.json');
+  writeFileSync(simPool, readFileSync(pool));
+  const overPool = await run(['simulate', simPool, '--out', simFolder, '--quiet']);
+  assert.equal(overPool.status, 2);
+  assert.match(overPool.err, /Refusing to write over the pool/);
+  assert.ok(readFileSync(simPool).equals(before));
   const intoFolder = await run(['score', pool, '--dim', '2', '--report', join(dir, 'link')]);
   assert.equal(intoFolder.status, 2);
   assert.match(intoFolder.err, /is a folder/);

@@ -22,10 +22,11 @@ export class OutputError extends Error {
  * (compared by real path, so through symbolic links too), and each goes into an existing folder
  * this process may write.
  */
-export async function checkOutputs(paths: string[], pool: string): Promise<void> {
-  const poolReal = await realTarget(pool);
+export async function checkOutputs(paths: string[], pool: string | undefined): Promise<void> {
+  const poolReal = pool === undefined ? undefined : await realTarget(pool);
   const seen = new Map<string, string>();
   for (const path of paths) {
+    if (path.trim() === '') throw new OutputError('An output path is empty; name a file', true);
     const real = await realTarget(path);
     if (real === poolReal) {
       throw new OutputError(
@@ -51,8 +52,17 @@ export async function checkOutputs(paths: string[], pool: string): Promise<void>
             : `is not writable (${code})`;
       throw new OutputError(`Cannot write ${path}: the folder ${folder} ${why}`, true);
     }
-    if ((await fs.stat(path).catch(() => undefined))?.isDirectory()) {
+    const info = await fs.stat(path).catch(() => undefined);
+    if (info?.isDirectory()) {
       throw new OutputError(`Cannot write ${path}: it is a folder; name a file`, true);
+    }
+    // Outputs are renamed into place, which would replace a device or a pipe with a file.
+    if (info && !info.isFile()) {
+      throw new OutputError(
+        `Cannot write ${path}: it is not a regular file (a device, a pipe or a socket); ` +
+          'name a file',
+        true,
+      );
     }
   }
 }
@@ -136,6 +146,9 @@ async function refuseFolder(path: string): Promise<void> {
   const info = await fs.stat(path).catch(() => undefined);
   if (info?.isDirectory()) {
     throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+  }
+  if (info && !info.isFile()) {
+    throw new Error('it is not a regular file (a device, a pipe or a socket); name a file');
   }
 }
 
