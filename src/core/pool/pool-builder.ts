@@ -100,12 +100,21 @@ export class PoolBuilder {
     this.report('missing-text', line, field, `${what}; ${consequence}`);
   }
 
-  /** The prompt with this id, created at `line` on first sight. */
-  group(id: string, text: string, line: number, keyField: string): GroupDraft {
+  /**
+   * The prompt with this id, created at `line` on first sight. `textField`, when given, names
+   * where `text` came from: a record whose id is known but whose text differs is flagged.
+   */
+  group(id: string, text: string, line: number, keyField: string, textField?: string): GroupDraft {
     const known = this.groups.get(id);
     if (known) {
       // Records grouped by id may carry the prompt text on some lines only.
       if (known.text === '') known.text = text;
+      else if (textField !== undefined && text !== '' && text !== known.text) {
+        const message =
+          `\`${keyField}\` ${describeValue(id)} has another prompt text than on line ` +
+          `${known.line}; grouped by the id, with that line's text: check the ids`;
+        this.report('prompt-mismatch', line, textField, message);
+      }
       return known;
     }
     const group: GroupDraft = {

@@ -64,6 +64,7 @@ export type ProblemCode =
   | 'non-finite-number'
   | 'single-completion'
   | 'duplicate-completion'
+  | 'prompt-mismatch'
   | 'unknown-shape'
   | 'parallel-lists'
   | 'context-mismatch'

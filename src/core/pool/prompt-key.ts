@@ -44,7 +44,8 @@ export function promptGroupOf(
   if (id === null) return undefined;
   if (id !== undefined) {
     builder.used.add('prompt_id');
-    return builder.group(id, text ?? '', line, layout.promptId);
+    const textField = given === undefined ? undefined : describePromptSource(layout.prompt);
+    return builder.group(id, text ?? '', line, layout.promptId, textField);
   }
   const keyField = describePromptSource(layout.prompt);
   if (text !== undefined) return builder.group(promptHash(text), text, line, keyField);

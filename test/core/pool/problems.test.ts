@@ -230,6 +230,23 @@ describe('problems in the other shapes and encodings', () => {
     }
   });
 
+  it('flags a prompt id given other prompt texts, rather than merge them in silence', () => {
+    const text = [
+      '{"prompt_id": "p1", "prompt": "What is a tide?", "completion": "a"}',
+      '{"prompt_id": "p1", "prompt": "What is a tide?", "completion": "b"}',
+      '{"prompt_id": "p1", "prompt": "Name a volcano.", "completion": "c"}',
+      '{"prompt_id": "p1", "completion": "d"}',
+    ].join('\n');
+    const pool = parsePoolText(text, 'ids.jsonl');
+    assert.deepEqual(where(pool.problems), ['prompt-mismatch@3:prompt']);
+    assert.equal(pool.problems[0]!.severity, 'warning');
+    assert.match(pool.problems[0]!.message, /"p1" has another prompt text than on line 1/);
+    assert.deepEqual(
+      pool.prompts.map((p) => [p.text, p.completions.length]),
+      [['What is a tide?', 4]],
+    );
+  });
+
   it('refuses a bare NaN id (pandas writes it for a missing one) rather than merge by it', () => {
     const text = [
       '{"prompt_id": NaN, "prompt": "Q1", "completion": "a"}',
