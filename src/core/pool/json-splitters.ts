@@ -12,7 +12,8 @@ export interface PieceSink {
   broken(line: number, message: string): void;
   /**
    * Bytes that are not UTF-8 between two elements of an array, where no record is: they are
-   * reported, and the next element is read. Without this method they start an element.
+   * reported, and the next element is read. Without this method they start an element, or
+   * stay in the text of the element they follow.
    */
   invalidBetween?(line: number): void;
 }
@@ -33,6 +34,8 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const NOT_BLANK = /\S/;
 const INVALID = INVALID_MARK.charCodeAt(0);
+const NUL = 0x00;
+const BOM = 0xfeff;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === NEWLINE || c === 0x0d || c === 0x09;
@@ -85,6 +88,8 @@ export class ArraySplitter implements TextSplitter {
   private line = 1;
   /** Line where the current element starts; 0 between elements. */
   private elementLine = 0;
+  /** The current element is an object or array whose closing bracket has been read. */
+  private closed = false;
   private pending: string[] = [];
   private trailingReported = false;
 
@@ -110,18 +115,26 @@ export class ArraySplitter implements TextSplitter {
           this.state = 'after';
           continue;
         }
-        if (c === INVALID && this.sink.invalidBetween) {
-          this.sink.invalidBetween(this.line);
-          continue;
-        }
+        if (this.stray(c)) continue;
         this.elementLine = this.line;
         start = i;
+      } else if (this.closed && !isSpace(c) && c !== COMMA && c !== CLOSE_BRACKET) {
+        // After an element's closing bracket, a stray character belongs to no record: the
+        // element ends there, and the next one is read after the comma.
+        if (this.isStray(c)) {
+          this.flush(chunk.slice(start, i));
+          this.stray(c);
+          continue;
+        }
+        this.closed = false;
       }
 
       if (c === QUOTE) this.inString = true;
       else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
-      else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && this.depth > 0) this.depth--;
-      else if (this.depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
+      else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && this.depth > 0) {
+        this.depth--;
+        if (this.depth === 0) this.closed = true;
+      } else if (this.depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
         this.flush(chunk.slice(start, i));
         if (c === CLOSE_BRACKET) this.state = 'after';
       }
@@ -133,6 +146,21 @@ export class ArraySplitter implements TextSplitter {
     if (this.state !== 'inside') return;
     if (this.elementLine > 0) this.flush('');
     this.sink.broken(this.line, 'the JSON array is not closed with `]`; the file may be cut short');
+  }
+
+  /** True for a character that is reported and ignored where no record is. */
+  private isStray(c: number): boolean {
+    return c === NUL || c === BOM || (c === INVALID && this.sink.invalidBetween !== undefined);
+  }
+
+  /** Reports `c` and returns true when it is a stray character (`isStray`). */
+  private stray(c: number): boolean {
+    if (c === INVALID && this.sink.invalidBetween) this.sink.invalidBetween(this.line);
+    else if (c === NUL || c === BOM) {
+      const what = c === NUL ? 'a NUL character (U+0000)' : 'a byte-order mark (U+FEFF)';
+      this.sink.broken(this.line, `${what} between two records of the array; ignored`);
+    } else return false;
+    return true;
   }
 
   private scanString(c: number): void {
@@ -158,6 +186,7 @@ export class ArraySplitter implements TextSplitter {
     const text = this.pending.join('');
     this.pending = [];
     this.depth = 0;
+    this.closed = false;
     const line = this.elementLine;
     this.elementLine = 0;
     if (NOT_BLANK.test(text)) this.sink.piece(text, line);

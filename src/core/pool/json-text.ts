@@ -27,7 +27,11 @@ export function parseJson(text: string): JsonParse {
 }
 
 function shortReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  // The parser quotes the text it stopped at, control characters included: show them as codes.
+  const message = (error instanceof Error ? error.message : String(error)).replace(
+    /[\u0000-\u001f\u007f]/g,
+    (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
   return message.length > 120 ? `${message.slice(0, 117)}...` : message;
 }
 

@@ -510,6 +510,71 @@ describe('bytes that are not UTF-8', () => {
     }
   });
 
+  it('reports them right after an element of a JSON array, before the comma, losing no record', async () => {
+    const record = (c: string) => JSON.stringify({ prompt: 'Q', completion: c });
+    for (const bad of [[0xff], [0xe2, 0x82]]) {
+      const bytes = Buffer.concat([
+        Buffer.from(`[\n${record('r1')},\n${record('r2')}`),
+        Buffer.from(bad),
+        Buffer.from(`,\n${record('r3')}\n]\n`),
+      ]);
+      const path = temp('after-element.json', bytes);
+      for (const pool of [await readPoolFile(path), parsePoolBytes(bytes, path)]) {
+        assert.deepEqual(where(pool.problems), ['invalid-encoding@3:-']);
+        const hex = bad.map((b) => b.toString(16)).join(' ');
+        assert.equal(
+          pool.problems[0]!.message,
+          `bytes that are not UTF-8 (${hex}) at line 3, byte offset ` +
+            `${bytes.indexOf(Buffer.from(bad))}, between two records of the array; ignored: ` +
+            'save the file as UTF-8',
+        );
+        assert.deepEqual(texts(pool), [['r1', 'r2', 'r3']]);
+        assert.equal(pool.records, 3);
+      }
+    }
+  });
+
+  it('reports a NUL or byte-order mark between two elements of a JSON array, losing no record', () => {
+    const record = (c: string) => JSON.stringify({ prompt: 'Q', completion: c });
+    const cases = [
+      [
+        `[\n${record('r1')},\u0000\n${record('r2')},\n${record('r3')}\n]\n`,
+        2,
+        'a NUL character (U+0000)',
+      ],
+      [
+        `[\n${record('r1')},\n${record('r2')}\u0000,\n${record('r3')}\n]\n`,
+        3,
+        'a NUL character (U+0000)',
+      ],
+      [
+        `[\n${record('r1')},\n\uFEFF${record('r2')},\n${record('r3')}\n]\n`,
+        3,
+        'a byte-order mark (U+FEFF)',
+      ],
+      [
+        `[\n${record('r1')},\n${record('r2')}\uFEFF,\n${record('r3')}\n]\n`,
+        3,
+        'a byte-order mark (U+FEFF)',
+      ],
+    ] as const;
+    for (const [text, line, what] of cases) {
+      for (const pool of [
+        parsePoolText(text, 'x.json'),
+        parsePoolBytes(Buffer.from(text), 'x.json'),
+      ]) {
+        assert.deepEqual(where(pool.problems), [`malformed-record@${line}:-`]);
+        assert.equal(
+          pool.problems[0]!.message,
+          `${what} between two records of the array; ignored`,
+        );
+        assert.doesNotMatch(pool.problems[0]!.message, /[\u0000-\u001f\ufeff]/);
+        assert.deepEqual(texts(pool), [['r1', 'r2', 'r3']]);
+        assert.equal(pool.records, 3);
+      }
+    }
+  });
+
   it('names the same line for a CSV row in a gzip CRLF file as its message does', async () => {
     const rows = [
       'prompt_id,prompt,completion',

@@ -98,6 +98,8 @@ describe('splitting text that arrives in chunks', () => {
       value: { s: Number.NaN, t: -Infinity, u: 'NaN', v: [Infinity], w: 'NaN in text' },
     });
     assert.equal(parseJson('{"s": NaNa}').ok, false);
+    const nul = parseJson('\u0000{"s": 1}');
+    assert.ok(!nul.ok && nul.reason.includes('U+0000') && !nul.reason.includes('\u0000'));
   });
 });
 
