@@ -132,7 +132,8 @@ export function startServer(connection: Connection): void {
       if (url === '' || model === '') {
         throw new ResponseError(
           ErrorCodes.InvalidRequest,
-          'The endpoint featurizer needs pairCurator.embeddings.url and pairCurator.embeddings.model.',
+          'The endpoint featurizer needs pairCurator.embeddings.url and ' +
+            'pairCurator.embeddings.model.',
         );
       }
     }

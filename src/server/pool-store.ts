@@ -129,7 +129,8 @@ function failedEntry(base: Omit<PoolEntry, 'pool' | 'problems'>, error: unknown)
 export class EmbeddingCancelled extends Error {
   constructor() {
     super(
-      'Embedding was cancelled; run a design, "Open as Pool" or change a setting to start it again.',
+      'Embedding was cancelled; run a design, "Open as Pool" or change a setting to start ' +
+        'it again.',
     );
     this.name = 'EmbeddingCancelled';
   }

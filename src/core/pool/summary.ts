@@ -83,7 +83,8 @@ export function describeReading(pool: Pool): string {
   if (given.length > 0) notes.push(mappingSource(pool, given));
 
   const sizes = describeSizes(pool);
-  return `read as ${name} (${notes.join('; ')}): ${describeFields(pool, given).join(', ')}; ${sizes}`;
+  const fields = describeFields(pool, given).join(', ');
+  return `read as ${name} (${notes.join('; ')}): ${fields}; ${sizes}`;
 }
 
 function mappingSource(pool: Pool, given: readonly MappedField[]): string {
