@@ -65,6 +65,7 @@ export type ProblemCode =
   | 'single-completion'
   | 'duplicate-completion'
   | 'prompt-mismatch'
+  | 'unused-mapping'
   | 'unknown-shape'
   | 'parallel-lists'
   | 'context-mismatch'

@@ -127,6 +127,7 @@ export class RecordHandler implements PieceSink {
     if (!this.layout) throw this.unreadable();
 
     const { used, idFields } = this.builder;
+    this.reportUnusedMapping();
     const mapping = usedMapping(this.layout, used, idFields, this.options.map);
     return this.builder.finish({
       format: this.format,
@@ -136,6 +137,35 @@ export class RecordHandler implements PieceSink {
       curatorFields: curatorFields(this.options),
       records: this.records,
     });
+  }
+
+  /**
+   * An optional field the curator mapped that no record held a usable value in: most often a
+   * misspelt path. The read goes on; the warning says what the statement cannot.
+   */
+  private reportUnusedMapping(): void {
+    const map = this.options.map ?? {};
+    const optional: MappedField[] = [
+      'prompt_id',
+      'prompt',
+      'score',
+      'logp_ref',
+      'embedding',
+      'cost',
+    ];
+    for (const field of optional) {
+      const path = map[field];
+      if (path === undefined || this.builder.used.has(field)) continue;
+      const message =
+        `--map ${field}=${path}: no record held a usable value there; check the path ` +
+        '(nothing was read for it)';
+      this.builder.report('unused-mapping', 1, path, message);
+    }
+    const ids = map.completion_id;
+    if (ids !== undefined && this.builder.idFields.size === 0) {
+      const message = `--map completion_id=${ids}: no record held an id there; check the path`;
+      this.builder.report('unused-mapping', 1, ids, message);
+    }
   }
 
   private count(): void {

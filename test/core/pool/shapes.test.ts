@@ -88,8 +88,21 @@ describe('--map with nested paths', () => {
     assert.match(describeReading(pool), /, score = outs\.\*/);
     assert.deepEqual(
       pool.problems.map((p) => p.code),
-      ['non-finite-number', 'non-finite-number', 'non-finite-number'],
+      ['non-finite-number', 'non-finite-number', 'non-finite-number', 'unused-mapping'],
     );
+    assert.equal(
+      pool.problems[3]!.message,
+      '--map score=outs.*: no record held a usable value there; check the path (nothing was ' +
+        'read for it)',
+    );
+
+    // A misspelt optional path is said, where nothing else would say it.
+    const typo = parsePoolText(text, 'm.jsonl', { map: { ...map, score: 'scroe' } });
+    assert.deepEqual(
+      typo.problems.map((p) => `${p.code}@${p.line}:${p.field}`),
+      ['unused-mapping@1:scroe'],
+    );
+    assert.equal(typo.problems[0]!.severity, 'warning');
   });
 });
 
