@@ -2,6 +2,7 @@ import Papa from 'papaparse';
 import { DEFAULT_DESIGN_SETTINGS, type DesignSettings } from '../core/design/types';
 import { buildReport, designPool, preparePool, renderPairs, scorePool } from '../core/engine';
 import { readPoolFile, summarisePool, type Pool } from '../core/pool';
+import { startsWithGzip } from '../core/pool/byte-source';
 import { checkOutputs, writeFilesAtomic } from '../core/report/atomic-write';
 import { csvCell, reportInput, reportSkipped } from '../core/report/outputs';
 import { exportTrl } from '../core/report/trl-export';
@@ -210,8 +211,7 @@ export async function exportCommand(path: string, values: Values, io: Console): 
 async function readText(path: string): Promise<string> {
   try {
     const bytes = await fs.readFile(path);
-    const gzip = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-    return (gzip ? gunzipSync(bytes) : bytes).toString('utf8');
+    return (startsWithGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =

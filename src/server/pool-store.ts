@@ -241,7 +241,11 @@ export class PoolStore {
   async embed(
     entry: PoolEntry,
     settings: PoolSettings,
-    options: Omit<EmbedPoolOptions, 'featurizer' | 'signal'> & {
+    {
+      onStart,
+      retry = false,
+      ...rest
+    }: Omit<EmbedPoolOptions, 'featurizer' | 'signal'> & {
       onStart?: (abort: AbortController) => void;
       /** Start again after a failed or cancelled run (a curator's explicit request). */
       retry?: boolean;
@@ -251,13 +255,11 @@ export class PoolStore {
     const key = embeddingKey(settings);
     if (entry.embeddings?.key === key) return;
     if (entry.embeddingFailure?.key === key) {
-      if (!options.retry) throw entry.embeddingFailure.error;
+      if (!retry) throw entry.embeddingFailure.error;
       entry.embeddingFailure = undefined;
     }
     if (entry.embedding?.key !== key) {
       const abort = new AbortController();
-      const { onStart, retry, ...rest } = options;
-      void retry; // consumed above: the run itself does not take it
       const endpoint = { url: settings.embeddings.url, model: settings.embeddings.model };
       const done = embedPool(entry.pool, {
         ...rest,
